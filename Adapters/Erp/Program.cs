@@ -1,0 +1,14 @@
+using Distribution.Aspire.Adapters.Erp;
+using Distribution.Aspire.ServiceDefaults.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGrpcDefaults();
+
+app.Run();

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Distribution.Aspire.AppHost.Infrastructure;
+
+namespace Distribution.Aspire.AppHost;
+
+public static class GatewayResourceExtensions
+{
+    /// <summary>
+    /// The gateway on its fixed, configurable port (<c>Gateway:Port</c>, default 5080), not proxied, so
+    /// partners and scripts always find it at the same address.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddGateway(
+        this IDistributedApplicationBuilder builder,
+        Infrastructure.Infrastructure infrastructure,
+        IEnumerable<IResourceBuilder<ProjectResource>> backends)
+    {
+        var port = builder.Configuration.GetValue("Gateway:Port", 5080);
+        Preflight.EnsurePortFree(port, "gateway", "Gateway__Port=<port>");
+
+        var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
+            .WithHttpEndpoint(port: port, targetPort: port, name: "http", env: "HTTP_PORT", isProxied: false)
+            .WithExternalHttpEndpoints()
+            .WithHttpHealthCheck("/health", endpointName: "http")
+            .WithEnvironment("Gateway__AdminKey", builder.GetOrCreateAdminKey())
+            .WithDependency(infrastructure.Database("gatewaydb"))
+            .WithDependency(infrastructure.Redis);
+
+        // Destinations are found through service discovery; the gateway does not wait for them, so one
+        // failing service does not take the front door down with it.
+        foreach (var backend in backends)
+        {
+            gateway.WithReference(backend);
+        }
+
+        return gateway;
+    }
+
+    /// <summary>
+    /// The operators' key: <c>Gateway:AdminKey</c> from the AppHost's configuration (e.g. the
+    /// <c>Gateway__AdminKey</c> environment variable), else a new random one printed for this run.
+    /// </summary>
+    public static string GetOrCreateAdminKey(this IDistributedApplicationBuilder builder)
+    {
+        if (builder.Configuration["Gateway:AdminKey"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var generated = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        builder.Configuration["Gateway:AdminKey"] = generated;
+        Console.WriteLine($"Gateway admin key for this run (X-Admin-Key): {generated}  — set Gateway__AdminKey to choose your own.");
+        return generated;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Distribution.Aspire.Gateway;
+
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The operators' credential for <c>/admin/…</c>; never a partner key. Unset means admin is closed.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Service-discovery names of the gRPC services behind the gateway.</summary>
+    public List<string> Backends { get; set; } = [];
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Distribution.Aspire.Gateway.Admin;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.ClientFactory;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Distribution.Aspire.Gateway.Topology;
+
+public static class TopologyApi
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
+
+    public static IEndpointRouteBuilder MapTopologyApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAdminGroup().MapGet("/services", GetServicesAsync).WithName("GetBackendServices");
+        return endpoints;
+    }
+
+    /// <summary>Asks every backend's gRPC health service at once; a slow or dead one costs at most the deadline.</summary>
+    public static async Task<Ok<TopologyReport>> GetServicesAsync(
+        GrpcClientFactory clients, IOptionsSnapshot<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        var statuses = await Task.WhenAll(options.Value.Backends.Select(name => CheckAsync(clients, name, cancellationToken)));
+        return TypedResults.Ok(new TopologyReport(statuses.All(s => s.Status == "serving"), statuses));
+    }
+
+    private static async Task<BackendStatus> CheckAsync(GrpcClientFactory clients, string name, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var client = clients.CreateClient<Health.HealthClient>(name);
+            var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.Add(Deadline), cancellationToken: cancellationToken);
+            var status = reply.Status == HealthCheckResponse.Types.ServingStatus.Serving ? "serving" : "not_serving";
+            return new BackendStatus(name, status, Elapsed(started), null);
+        }
+        catch (RpcException ex)
+        {
+            return new BackendStatus(name, "unreachable", Elapsed(started), ex.StatusCode.ToString());
+        }
+    }
+
+    private static double Elapsed(long started) => Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+}

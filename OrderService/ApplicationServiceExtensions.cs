@@ -1,0 +1,18 @@
+using Distribution.Aspire.ServiceDefaults.Hosting;
+using Distribution.Aspire.ServiceDefaults.Persistence;
+
+namespace Distribution.Aspire.OrderService;
+
+public static class ApplicationServiceExtensions
+{
+    public const string DatabaseName = "ordersdb";
+    public const string RedisName = "redis";
+
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddGrpcDefaults();
+        builder.AddServiceDatabase(DatabaseName, typeof(ApplicationServiceExtensions).Assembly);
+        builder.AddRedisClient(RedisName);
+        return builder;
+    }
+}

@@ -1,0 +1,46 @@
+using Distribution.Aspire.ServiceDefaults.Correlation;
+using Distribution.Aspire.ServiceDefaults.Errors;
+using Distribution.Aspire.ServiceDefaults.Health;
+using Distribution.Aspire.ServiceDefaults.Hosting;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every Distribution.Aspire host shares: telemetry, health, service discovery, resilience,
+/// problem details, correlation ids and the HTTP/1.1 + HTTP/2 listener pair.
+/// </summary>
+public static class Extensions
+{
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureServiceEndpoints();
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.AddProblemDetailsDefaults();
+        builder.AddCorrelation();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps health endpoints and installs the middleware every host runs first: the correlation id (outermost,
+    /// so error responses carry it too), then problem details for unhandled errors and unmatched routes.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseCorrelation();
+        app.UseProblemDetailsDefaults();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}
