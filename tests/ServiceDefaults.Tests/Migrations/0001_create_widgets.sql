@@ -1,0 +1,4 @@
+CREATE TABLE widgets (
+    widget_id integer PRIMARY KEY,
+    name      text    NOT NULL
+);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Ephemeral PostgreSQL and Redis for the test suite, on random loopback ports, data in a throwaway dir.
+#   test-servers.sh start DIR   -> starts both, writes DIR/env (TEST_POSTGRES_CONNECTION, TEST_REDIS_CONNECTION)
+#   test-servers.sh stop DIR    -> stops both and removes DIR
+# Used once per run by test.sh, or by the test fixture itself when those variables are not set.
+set -euo pipefail
+
+command=${1:?usage: test-servers.sh start|stop DIR}
+dir=${2:?usage: test-servers.sh start|stop DIR}
+
+find_pg_bin() {
+  if [ -n "${POSTGRES_BIN_DIR:-}" ]; then echo "$POSTGRES_BIN_DIR"; return; fi
+  if command -v initdb >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
+  local newest
+  newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$newest" ] || { echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2; exit 1; }
+  echo "$newest"
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM % 25000) + 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+if [ "$(id -u)" -eq 0 ]; then owner=(setpriv --reuid=postgres --regid=postgres --init-groups); else owner=(); fi
+
+case "$command" in
+  start)
+    bin=$(find_pg_bin)
+    command -v redis-server >/dev/null || { echo "redis-server not found: apt-get install -y redis-server" >&2; exit 1; }
+    mkdir -p "$dir/pg" "$dir/pglog" "$dir/redis"
+    chmod 755 "$dir"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir/pg" "$dir/pglog"
+    "${owner[@]}" "$bin/initdb" -D "$dir/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/pglog/initdb.log" 2>&1
+    pg_port=$(free_port)
+    # Durability settings off: tests kill services, never this server, and speed matters here.
+    "${owner[@]}" "$bin/pg_ctl" -D "$dir/pg" -w -s -l "$dir/pglog/postgres.log" \
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='$dir/pg' -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start
+    redis_port=$(free_port)
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" --dir "$dir/redis"
+    for _ in $(seq 1 50); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    cat >"$dir/env" <<ENV
+TEST_POSTGRES_CONNECTION=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres
+TEST_REDIS_CONNECTION=127.0.0.1:$redis_port
+ENV
+    echo "$bin" >"$dir/pg_bin"
+    ;;
+  stop)
+    [ -d "$dir" ] || exit 0
+    if [ -f "$dir/pg/postmaster.pid" ]; then
+      "${owner[@]}" "$(cat "$dir/pg_bin")/pg_ctl" -D "$dir/pg" -w -s stop -m immediate || true
+    fi
+    if [ -f "$dir/redis/redis.pid" ]; then
+      kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: test-servers.sh start|stop DIR" >&2
+    exit 2
+    ;;
+esac
