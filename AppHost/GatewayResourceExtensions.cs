@@ -10,18 +10,16 @@ public static class GatewayResourceExtensions
     /// The gateway on its fixed, configurable port (<c>Gateway:Port</c>, default 5080), not proxied, so
     /// partners and scripts always find it at the same address.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddGateway(
+    public static IResourceBuilder<ExecutableResource> AddGateway(
         this IDistributedApplicationBuilder builder,
         Infrastructure.Infrastructure infrastructure,
-        IEnumerable<IResourceBuilder<ProjectResource>> backends)
+        IEnumerable<IResourceBuilder<ExecutableResource>> backends)
     {
         var port = builder.Configuration.GetValue("Gateway:Port", 5080);
         Preflight.EnsurePortFree(port, "gateway", "Gateway__Port=<port>");
 
-        var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
-            .WithHttpEndpoint(port: port, targetPort: port, name: "http", env: "HTTP_PORT", isProxied: false)
+        var gateway = builder.AddDotnetService<Projects.Gateway>("gateway", httpPort: port)
             .WithExternalHttpEndpoints()
-            .WithHttpHealthCheck("/health", endpointName: "http")
             .WithEnvironment("Gateway__AdminKey", builder.GetOrCreateAdminKey())
             .WithDependency(infrastructure.Database("gatewaydb"))
             .WithDependency(infrastructure.Redis);
@@ -30,7 +28,7 @@ public static class GatewayResourceExtensions
         // failing service does not take the front door down with it.
         foreach (var backend in backends)
         {
-            gateway.WithReference(backend);
+            gateway.WithReference(backend.GetEndpoint("http")).WithReference(backend.GetEndpoint("grpc"));
         }
 
         return gateway;

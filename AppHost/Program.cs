@@ -8,7 +8,7 @@ try
     var infrastructure = builder.AddInfrastructure(
         ["gatewaydb", "ordersdb", "inventorydb", "fulfillmentdb", "settlementdb", "amazondb", "shopifydb", "threepldb", "erpdb"]);
 
-    IResourceBuilder<ProjectResource>[] backends =
+    IResourceBuilder<ExecutableResource>[] backends =
     [
         builder.AddDistributionService<Projects.OrderService>("orderservice", infrastructure, "ordersdb"),
         builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb"),
@@ -20,9 +20,7 @@ try
         builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
     ];
 
-    builder.AddProject<Projects.Adapters_Sandbox>("sandbox", launchProfileName: null)
-        .WithHttpEndpoint(name: "http", env: "HTTP_PORT")
-        .WithHttpHealthCheck("/health", endpointName: "http");
+    builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
 
     builder.AddGateway(infrastructure, backends).WithStartupBanner();
 

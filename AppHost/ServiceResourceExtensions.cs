@@ -1,21 +1,48 @@
+using System.Reflection;
 using Distribution.Aspire.AppHost.Infrastructure;
 
 namespace Distribution.Aspire.AppHost;
 
 public static class ServiceResourceExtensions
 {
+    private static readonly string BuildConfiguration =
+        typeof(ServiceResourceExtensions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
     /// <summary>
     /// A domain service or adapter: an HTTP/1.1 endpoint (health, JSON) and an HTTP/2 endpoint (gRPC),
     /// passed to the service as HTTP_PORT and GRPC_PORT; its own database and Redis, waited for.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddDistributionService<TProject>(
+    public static IResourceBuilder<ExecutableResource> AddDistributionService<TProject>(
         this IDistributedApplicationBuilder builder, string name, Infrastructure.Infrastructure infrastructure, string database)
         where TProject : IProjectMetadata, new() =>
-        builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(name: "http", env: "HTTP_PORT")
+        builder.AddDotnetService<TProject>(name)
             .WithHttpEndpoint(name: "grpc", env: "GRPC_PORT")
             .WithEndpoint("grpc", endpoint => endpoint.Transport = "http2")
-            .WithHttpHealthCheck("/health", endpointName: "http")
             .WithDependency(infrastructure.Database(database))
             .WithDependency(infrastructure.Redis);
+
+    /// <summary>
+    /// Runs a project's build output directly. The AppHost builds every referenced project before it
+    /// starts, and a per-service <c>dotnet run</c> (what AddProject does) spends an MSBuild evaluation
+    /// per service: on a 2-core machine that was ~10 s of a 50 s start for ten services.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> AddDotnetService<TProject>(this IDistributedApplicationBuilder builder, string name, int? httpPort = null)
+        where TProject : IProjectMetadata, new()
+    {
+        var projectPath = new TProject().ProjectPath;
+        var projectDirectory = Path.GetDirectoryName(projectPath)!;
+        var executable = Path.Combine(projectDirectory, "bin", BuildConfiguration, "net10.0", Path.GetFileNameWithoutExtension(projectPath));
+        if (!File.Exists(executable))
+        {
+            throw new PreflightException($"{executable} does not exist: build the solution first (`dotnet build Distribution.Aspire.sln -c {BuildConfiguration}`).");
+        }
+
+        var environment = builder.Environment.EnvironmentName;
+        return builder.AddExecutable(name, executable, projectDirectory)
+            .WithOtlpExporter()
+            .WithEnvironment("DOTNET_ENVIRONMENT", environment)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
+            .WithHttpEndpoint(port: httpPort, targetPort: httpPort, name: "http", env: "HTTP_PORT", isProxied: httpPort is null)
+            .WithHttpHealthCheck("/health", endpointName: "http");
+    }
 }

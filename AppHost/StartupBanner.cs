@@ -3,7 +3,7 @@ namespace Distribution.Aspire.AppHost;
 public static class StartupBanner
 {
     /// <summary>Says where to go once the gateway (the last thing to come up) is healthy.</summary>
-    public static IResourceBuilder<ProjectResource> WithStartupBanner(this IResourceBuilder<ProjectResource> gateway)
+    public static IResourceBuilder<ExecutableResource> WithStartupBanner(this IResourceBuilder<ExecutableResource> gateway)
     {
         var configuration = gateway.ApplicationBuilder.Configuration;
         var started = DateTimeOffset.UtcNow;

@@ -1,0 +1,70 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Distribution.Aspire.TestInfrastructure;
+
+namespace Distribution.Aspire.AppHost.Tests;
+
+/// <summary>The composed model in local mode, inspected without starting anything.</summary>
+public sealed class TopologyModelTests
+{
+    private static readonly string[] Services =
+        ["orderservice", "inventoryservice", "fulfillmentservice", "settlementservice", "amazon-adapter", "shopify-adapter", "threepl-adapter", "erp-adapter"];
+
+    [Fact]
+    public async Task Local_mode_runs_postgres_and_redis_as_executables_with_a_database_per_service()
+    {
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next());
+
+        var resources = builder.Resources;
+        Assert.IsType<ExecutableResource>(resources.Single(r => r.Name == "postgres"));
+        Assert.IsType<ExecutableResource>(resources.Single(r => r.Name == "redis-server"));
+        var connectionStrings = resources.OfType<ConnectionStringResource>().Select(r => r.Name).Order().ToList();
+        Assert.Equal(
+            ["amazondb", "erpdb", "fulfillmentdb", "gatewaydb", "inventorydb", "ordersdb", "redis", "settlementdb", "shopifydb", "threepldb"],
+            connectionStrings);
+    }
+
+    [Fact]
+    public async Task Every_service_waits_for_postgres_and_redis_and_has_http_and_grpc_endpoints()
+    {
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next());
+
+        foreach (var name in Services.Append("gateway"))
+        {
+            var project = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == name);
+            var waitsFor = project.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
+            Assert.Contains("postgres", waitsFor);
+            Assert.Contains("redis-server", waitsFor);
+            Assert.Contains(project.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
+
+            var endpoints = project.Annotations.OfType<EndpointAnnotation>().ToDictionary(e => e.Name);
+            Assert.Contains("http", endpoints.Keys);
+            if (name != "gateway")
+            {
+                Assert.Equal("http2", endpoints["grpc"].Transport);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Gateway_listens_on_its_configured_port_without_a_proxy_and_does_not_wait_for_backends()
+    {
+        var port = FreePort.Next();
+        await using var builder = await CreateLocalBuilderAsync(port);
+
+        var gateway = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == "gateway");
+        var http = gateway.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+
+        Assert.Equal(port, http.Port);
+        Assert.Equal(port, http.TargetPort);
+        Assert.False(http.IsProxied);
+        Assert.DoesNotContain(gateway.Annotations.OfType<WaitAnnotation>(), w => Services.Contains(w.Resource.Name));
+    }
+
+    private static async Task<IDistributedApplicationTestingBuilder> CreateLocalBuilderAsync(int gatewayPort) =>
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Infrastructure:Mode=local", $"--Gateway:Port={gatewayPort}", "--Gateway:AdminKey=model-test-key",
+             $"--Infrastructure:DataDirectory={Path.Combine(Path.GetTempPath(), "da-model-test")}"],
+            TestContext.Current.CancellationToken);
+}
