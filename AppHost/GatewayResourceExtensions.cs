@@ -26,9 +26,11 @@ public static class GatewayResourceExtensions
 
         // Destinations are found through service discovery; the gateway does not wait for them, so one
         // failing service does not take the front door down with it.
+        var index = 0;
         foreach (var backend in backends)
         {
-            gateway.WithReference(backend.GetEndpoint("http")).WithReference(backend.GetEndpoint("grpc"));
+            gateway.WithReference(backend.GetEndpoint("http")).WithReference(backend.GetEndpoint("grpc"))
+                .WithEnvironment($"Gateway__Backends__{index++}", backend.Resource.Name);
         }
 
         return gateway;

@@ -13,7 +13,12 @@ public static class BackendHealthClients
         var backends = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>()?.Backends ?? [];
         foreach (var backend in backends)
         {
-            builder.Services.AddGrpcClient<Health.HealthClient>(backend, client => client.Address = new Uri($"http://_grpc.{backend}"));
+            // A probe reports what it sees now: retrying a refused connection until the deadline would
+            // turn "down" into "slow".
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out of the defaults.
+            builder.Services.AddGrpcClient<Health.HealthClient>(backend, client => client.Address = new Uri($"http://_grpc.{backend}"))
+                .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         }
 
         return builder;

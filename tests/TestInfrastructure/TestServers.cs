@@ -27,7 +27,7 @@ public sealed class TestServers : IAsyncLifetime
             await RunScriptAsync("start", _ownedDirectory);
             var values = (await File.ReadAllLinesAsync(Path.Combine(_ownedDirectory, "env")))
                 .Select(line => line.Split('=', 2))
-                .ToDictionary(parts => parts[0], parts => parts[1]);
+                .ToDictionary(parts => parts[0], parts => parts[1].Trim('\''));
             postgres = values["TEST_POSTGRES_CONNECTION"];
             redis = values["TEST_REDIS_CONNECTION"];
         }

@@ -32,7 +32,7 @@ public sealed class TestWebApp : IAsyncDisposable
     {
         httpPort = FreePort.Next();
         grpcPort = FreePort.Next();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development, ApplicationName = "TestService" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration["HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration["GRPC_PORT"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);

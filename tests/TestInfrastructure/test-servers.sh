@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ephemeral PostgreSQL and Redis for the test suite, on random loopback ports, data in a throwaway dir.
-#   test-servers.sh start DIR   -> starts both, writes DIR/env (TEST_POSTGRES_CONNECTION, TEST_REDIS_CONNECTION)
+#   test-servers.sh start DIR   -> starts both, writes DIR/env (TEST_POSTGRES_CONNECTION, TEST_REDIS_CONNECTION; sourceable)
 #   test-servers.sh stop DIR    -> stops both and removes DIR
 # Used once per run by test.sh, or by the test fixture itself when those variables are not set.
 set -euo pipefail
@@ -47,8 +47,8 @@ case "$command" in
       sleep 0.1
     done
     cat >"$dir/env" <<ENV
-TEST_POSTGRES_CONNECTION=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres
-TEST_REDIS_CONNECTION=127.0.0.1:$redis_port
+TEST_POSTGRES_CONNECTION='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres'
+TEST_REDIS_CONNECTION='127.0.0.1:$redis_port'
 ENV
     echo "$bin" >"$dir/pg_bin"
     ;;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds, starts one ephemeral PostgreSQL and Redis for the
+# whole run, runs all test projects (unit, integration, contract, end-to-end) and ends with the line
+#   N passed, N failed, N skipped
+# counted from the test result files. Exits non-zero when anything failed or did not run.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+ensure_prerequisites
+
+echo "Building ..."
+dotnet build Distribution.Aspire.sln -c Debug -nologo -clp:ErrorsOnly -v:q
+
+work=$(mktemp -d /tmp/da-tests.XXXXXX)
+chmod 755 "$work"
+results="$work/results"
+cleanup() {
+  bash tests/TestInfrastructure/test-servers.sh stop "$work/servers" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+bash tests/TestInfrastructure/test-servers.sh start "$work/servers"
+set -a
+source "$work/servers/env"
+set +a
+
+test_status=0
+dotnet test --solution Distribution.Aspire.sln --no-build --results-directory "$results" --report-xunit-trx || test_status=$?
+
+passed=0 failed=0 skipped=0 files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(count passed)))
+  failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+  skipped=$((skipped + $(count notExecuted)))
+done
+
+modules=$(find tests -maxdepth 2 -name '*.Tests.csproj' | wc -l)
+if [ "$files" -lt "$modules" ]; then
+  echo "Only $files of $modules test projects produced results: a test host crashed or did not start." >&2
+  failed=$((failed + modules - files))
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ] || [ "$test_status" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
