@@ -29,10 +29,16 @@ while kill -0 "$apphost" 2>/dev/null; do
   wait "$apphost" || status=$?
 done
 
-# The orchestrator (DCP) stops the children once the AppHost is gone; wait for it, so that when this
-# script returns no postgres, redis-server or service is left running.
-for _ in $(seq 1 120); do
-  pgrep -f "dcp.*--monitor $apphost" >/dev/null 2>&1 || break
+# The orchestrator (DCP) stops the children once the AppHost is gone; wait for it (its processes are
+# recognised by the AppHost's pid and their shared kubeconfig), so that when this script returns no
+# postgres, redis-server or service is left running.
+kubeconfig=""
+for _ in $(seq 1 240); do
+  apiserver=$(pgrep -af -- "--monitor $apphost" | head -n 1 || true)
+  [ -n "$kubeconfig" ] || kubeconfig=$(grep -o -- '--kubeconfig [^ ]*' <<<"$apiserver" | cut -d' ' -f2 || true)
+  if [ -z "$apiserver" ] && { [ -z "$kubeconfig" ] || ! pgrep -f -- "$kubeconfig" >/dev/null; }; then
+    break
+  fi
   sleep 0.5
 done
 echo "Stopped."
