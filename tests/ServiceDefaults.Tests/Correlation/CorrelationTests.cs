@@ -45,11 +45,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [Fact]
     public async Task Keeps_the_callers_correlation_id_and_returns_it()
     {
-        using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/work");
-        request.Headers.Add(CorrelationContext.HeaderName, "po-1001:retry-2");
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/work", "po-1001:retry-2");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal("po-1001:retry-2", Assert.Single(response.Headers.GetValues(CorrelationContext.HeaderName)));
@@ -59,9 +55,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [Fact]
     public async Task Creates_one_from_the_trace_when_the_caller_sent_none()
     {
-        using var client = _app.CreateClient();
-
-        using var response = await client.GetAsync("/work", TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/work", correlationId: null);
 
         var id = Assert.Single(response.Headers.GetValues(CorrelationContext.HeaderName));
         Assert.Matches("^[0-9a-f]{32}$", id);
@@ -73,11 +67,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [InlineData("<script>")]
     public async Task Replaces_an_id_that_is_not_plain_rather_than_echoing_it(string unsafeId)
     {
-        using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/work");
-        request.Headers.TryAddWithoutValidation(CorrelationContext.HeaderName, unsafeId);
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/work", unsafeId);
 
         Assert.Matches("^[0-9a-f]{32}$", Assert.Single(response.Headers.GetValues(CorrelationContext.HeaderName)));
     }
@@ -85,11 +75,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [Fact]
     public async Task Replaces_an_overlong_id()
     {
-        using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/work");
-        request.Headers.Add(CorrelationContext.HeaderName, new string('a', 129));
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/work", new string('a', 129));
 
         Assert.Matches("^[0-9a-f]{32}$", Assert.Single(response.Headers.GetValues(CorrelationContext.HeaderName)));
     }
@@ -97,11 +83,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [Fact]
     public async Task Every_log_written_for_the_request_carries_the_id()
     {
-        using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/work");
-        request.Headers.Add(CorrelationContext.HeaderName, "log-scope-check");
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/work", "log-scope-check");
 
         var entry = Assert.Single(_logs.Entries, e => e.Message == "doing the work");
         Assert.Equal("log-scope-check", entry.Scope[CorrelationContext.LogScopeKey]);
@@ -110,11 +92,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [Fact]
     public async Task Outgoing_http_calls_pass_the_id_on()
     {
-        using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/call-out");
-        request.Headers.Add(CorrelationContext.HeaderName, "passed-along");
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/call-out", "passed-along");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal("passed-along", body.GetProperty("received").GetString());
@@ -123,11 +101,7 @@ public sealed class CorrelationTests : IAsyncLifetime
     [Fact]
     public async Task Error_responses_carry_the_id_in_header_and_body()
     {
-        using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/no-such-route");
-        request.Headers.Add(CorrelationContext.HeaderName, "lost-partner-42");
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await SendAsync("/no-such-route", "lost-partner-42");
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -136,4 +110,16 @@ public sealed class CorrelationTests : IAsyncLifetime
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<HttpResponseMessage> SendAsync(string path, string? correlationId)
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (correlationId is not null)
+        {
+            request.Headers.TryAddWithoutValidation(CorrelationContext.HeaderName, correlationId);
+        }
+
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
 }
