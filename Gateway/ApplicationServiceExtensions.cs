@@ -1,4 +1,3 @@
-using Distribution.Aspire.Gateway.Admin;
 using Distribution.Aspire.Gateway.Topology;
 using Distribution.Aspire.ServiceDefaults.Persistence;
 
@@ -14,7 +13,6 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDatabase(DatabaseName, typeof(ApplicationServiceExtensions).Assembly);
         builder.AddRedisClient(RedisName);
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
-        builder.Services.AddSingleton<AdminKeyFilter>();
         builder.AddBackendHealthClients();
         return builder;
     }

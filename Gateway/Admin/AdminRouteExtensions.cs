@@ -1,8 +1,12 @@
+using Distribution.Aspire.ServiceDefaults.Security;
+
 namespace Distribution.Aspire.Gateway.Admin;
 
-public static class AdminRouteExtensions
+public static class GatewayAdminRouteExtensions
 {
-    /// <summary>The <c>/admin</c> route group: every endpoint in it passes the admin key check.</summary>
-    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+    public const string AdminKeySetting = "Gateway:AdminKey";
+
+    /// <summary>The gateway's <c>/admin</c> route group, checked against <c>Gateway:AdminKey</c>.</summary>
+    public static RouteGroupBuilder MapGatewayAdminGroup(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapAdminGroup("/admin", AdminKeySetting);
 }

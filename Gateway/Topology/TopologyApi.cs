@@ -12,7 +12,7 @@ public static class TopologyApi
 {
     public static IEndpointRouteBuilder MapTopologyApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapAdminGroup().MapGet("/services", GetServicesAsync).WithName("GetBackendServices");
+        endpoints.MapGatewayAdminGroup().MapGet("/services", GetServicesAsync).WithName("GetBackendServices");
         return endpoints;
     }
 

@@ -16,8 +16,15 @@ public static class DatabaseExtensions
     {
         builder.AddNpgsqlDataSource(connectionName);
         builder.Services.AddSingleton<DatabaseMigrator>();
-        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<MigrationHostedService>(
-            sp, MigrationCatalog.FromAssembly(migrationsAssembly)));
+        builder.Services.AddSingleton(new MigrationSet(MigrationSet.ServiceScope, MigrationCatalog.FromAssembly(migrationsAssembly)));
+        builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
+    }
+
+    /// <summary>Adds the migrations of a shared library that keeps tables in the service's database.</summary>
+    public static IServiceCollection AddMigrationSet(this IServiceCollection services, string scope, Assembly migrationsAssembly)
+    {
+        services.AddSingleton(new MigrationSet(scope, MigrationCatalog.FromAssembly(migrationsAssembly)));
+        return services;
     }
 }

@@ -12,34 +12,40 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Databa
     // Any constant works; it only has to be the same for every replica of every service.
     private const long LockKey = 0x4449_5354_4D49_4752;
 
-    public async Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken) =>
+        MigrateAsync(new MigrationSet(MigrationSet.ServiceScope, migrations), cancellationToken);
+
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(MigrationSet set, CancellationToken cancellationToken)
     {
+        var (scope, migrations) = (set.Scope, set.Migrations);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({LockKey})", cancellationToken);
         try
         {
             await ExecuteAsync(connection, """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    integer     PRIMARY KEY,
+                    scope      text        NOT NULL DEFAULT 'service',
+                    version    integer     NOT NULL,
                     name       text        NOT NULL,
                     checksum   text        NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (scope, version)
                 )
                 """, cancellationToken);
 
-            var applied = await ReadAppliedAsync(connection, cancellationToken);
+            var applied = await ReadAppliedAsync(connection, scope, cancellationToken);
             foreach (var (version, (name, checksum)) in applied)
             {
                 var known = migrations.FirstOrDefault(m => m.Version == version);
                 if (known is null)
                 {
                     // A newer release already migrated this database; expand-only migrations keep it usable.
-                    logger.LogWarning("Database has migration {Version:D4}_{Name}, which this build does not know", version, name);
+                    logger.LogWarning("Database has {Scope} migration {Version:D4}_{Name}, which this build does not know", scope, version, name);
                 }
                 else if (known.Checksum != checksum)
                 {
                     throw new InvalidOperationException(
-                        $"Migration {version:D4}_{known.Name} was changed after it was applied to this database. " +
+                        $"{Label(scope, version, known.Name)} was changed after it was applied to this database. " +
                         "Applied migrations are immutable: revert the edit and add a new migration instead.");
                 }
             }
@@ -47,8 +53,8 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Databa
             var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).OrderBy(m => m.Version).ToList();
             foreach (var migration in pending)
             {
-                await ApplyAsync(connection, migration, cancellationToken);
-                logger.LogInformation("Applied migration {Version:D4}_{Name} to {Database}", migration.Version, migration.Name, connection.Database);
+                await ApplyAsync(connection, scope, migration, cancellationToken);
+                logger.LogInformation("Applied {Scope} migration {Version:D4}_{Name} to {Database}", scope, migration.Version, migration.Name, connection.Database);
             }
 
             return pending;
@@ -59,7 +65,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Databa
         }
     }
 
-    private static async Task ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(NpgsqlConnection connection, string scope, Migration migration, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
@@ -70,7 +76,8 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Databa
             }
 
             await using var record = new NpgsqlCommand(
-                "INSERT INTO schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)", connection, transaction);
+                "INSERT INTO schema_migrations (scope, version, name, checksum) VALUES (@scope, @version, @name, @checksum)", connection, transaction);
+            record.Parameters.AddWithValue("scope", scope);
             record.Parameters.AddWithValue("version", migration.Version);
             record.Parameters.AddWithValue("name", migration.Name);
             record.Parameters.AddWithValue("checksum", migration.Checksum);
@@ -80,14 +87,18 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Databa
         catch (PostgresException ex)
         {
             throw new InvalidOperationException(
-                $"Migration {migration.Version:D4}_{migration.Name} failed and was rolled back: {ex.MessageText} (SQLSTATE {ex.SqlState})", ex);
+                $"{Label(scope, migration.Version, migration.Name)} failed and was rolled back: {ex.MessageText} (SQLSTATE {ex.SqlState})", ex);
         }
     }
 
-    private static async Task<Dictionary<int, (string Name, string Checksum)>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static string Label(string scope, int version, string name) =>
+        (scope == MigrationSet.ServiceScope ? "Migration" : $"The {scope} migration") + $" {version:D4}_{name}";
+
+    private static async Task<Dictionary<int, (string Name, string Checksum)>> ReadAppliedAsync(NpgsqlConnection connection, string scope, CancellationToken cancellationToken)
     {
         var applied = new Dictionary<int, (string, string)>();
-        await using var command = new NpgsqlCommand("SELECT version, name, checksum FROM schema_migrations", connection);
+        await using var command = new NpgsqlCommand("SELECT version, name, checksum FROM schema_migrations WHERE scope = @scope", connection);
+        command.Parameters.AddWithValue("scope", scope);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -13,7 +13,7 @@ namespace Distribution.Aspire.ServiceDefaults.Persistence;
 /// </summary>
 internal sealed class MigrationHostedService(
     DatabaseMigrator migrator,
-    IReadOnlyList<Migration> migrations,
+    IEnumerable<MigrationSet> sets,
     IConfiguration configuration,
     ILogger<MigrationHostedService> logger) : IHostedService
 {
@@ -27,7 +27,11 @@ internal sealed class MigrationHostedService(
         {
             try
             {
-                await migrator.MigrateAsync(migrations, cancellationToken);
+                foreach (var set in sets)
+                {
+                    await migrator.MigrateAsync(set, cancellationToken);
+                }
+
                 return;
             }
             catch (Exception ex) when (IsTransient(ex) && deadline.Elapsed < TimeSpan.FromSeconds(timeout))

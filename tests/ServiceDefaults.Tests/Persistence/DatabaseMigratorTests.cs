@@ -87,6 +87,19 @@ public sealed class DatabaseMigratorTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Sets_of_different_scopes_are_numbered_and_recorded_independently()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await servers.CreateDatabaseAsync("migrate"));
+        var library = new MigrationSet("messaging", [MigrationCatalog.Create(1, "create_outbox", "CREATE TABLE outbox (id integer)")]);
+
+        await Migrator(dataSource).MigrateAsync(library, TestContext.Current.CancellationToken);
+        var service = await Migrator(dataSource).MigrateAsync([CreateItems], TestContext.Current.CancellationToken);
+
+        Assert.Single(service);
+        Assert.Equal(2L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM schema_migrations WHERE version = 1"));
+    }
+
+    [Fact]
     public void Catalog_reads_embedded_scripts_in_version_order()
     {
         var migrations = MigrationCatalog.FromAssembly(typeof(DatabaseMigratorTests).Assembly);

@@ -1,21 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
 using Distribution.Aspire.ServiceDefaults.Errors;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 
-namespace Distribution.Aspire.Gateway.Admin;
+namespace Distribution.Aspire.ServiceDefaults.Security;
 
 /// <summary>
-/// Lets a request into <c>/admin/…</c> only with the configured <c>X-Admin-Key</c>. Keys are compared as
-/// SHA-256 digests in constant time, so neither content nor length leaks through timing.
+/// Lets a request into operator endpoints only with the configured <c>X-Admin-Key</c>. Keys are compared as
+/// SHA-256 digests in constant time, so neither content nor length leaks through timing. With no key
+/// configured the endpoints stay closed.
 /// </summary>
-public sealed class AdminKeyFilter(IOptionsMonitor<GatewayOptions> options) : IEndpointFilter
+public sealed class AdminKeyFilter(IConfiguration configuration, string settingName) : IEndpointFilter
 {
     public const string HeaderName = "X-Admin-Key";
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var configured = options.CurrentValue.AdminKey;
+        var configured = configuration[settingName];
         var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(configured) || string.IsNullOrEmpty(presented) || !KeysMatch(configured, presented))
         {

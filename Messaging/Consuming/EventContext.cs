@@ -1,0 +1,20 @@
+using Distribution.Aspire.Messaging.CloudEvents;
+using Distribution.Aspire.Messaging.Publishing;
+using Npgsql;
+
+namespace Distribution.Aspire.Messaging.Consuming;
+
+/// <summary>The delivery being handled and the transaction the handler's changes (and new events) belong in.</summary>
+public sealed class EventContext(CloudEvent envelope, NpgsqlConnection connection, NpgsqlTransaction transaction, IEventBus bus)
+{
+    public CloudEvent Envelope { get; } = envelope;
+
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public NpgsqlTransaction Transaction { get; } = transaction;
+
+    /// <summary>Publishes a follow-up event in the same transaction as the handler's changes.</summary>
+    public Task<string> PublishAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
+        where TEvent : Contracts.Events.IIntegrationEvent =>
+        bus.PublishAsync(@event, Transaction, cancellationToken);
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Distribution.Aspire.Contracts.Events;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Distribution.Aspire.Messaging.Consuming;
+
+/// <summary>Turns an envelope's data into the typed event and runs every handler registered for it.</summary>
+internal abstract class HandlerInvoker
+{
+    private static readonly ConcurrentDictionary<Type, HandlerInvoker> Invokers = new();
+
+    public static HandlerInvoker For(Type eventType) =>
+        Invokers.GetOrAdd(eventType, type => (HandlerInvoker)Activator.CreateInstance(typeof(HandlerInvoker<>).MakeGenericType(type))!);
+
+    public abstract bool HasHandlers(IServiceProvider services);
+
+    /// <exception cref="JsonException">The data does not fit the event type.</exception>
+    public abstract object Deserialize(JsonElement data);
+
+    public abstract Task InvokeAsync(object @event, EventContext context, IServiceProvider services, CancellationToken cancellationToken);
+}
+
+internal sealed class HandlerInvoker<TEvent> : HandlerInvoker where TEvent : IIntegrationEvent
+{
+    public override bool HasHandlers(IServiceProvider services) => services.GetService<IEnumerable<IEventHandler<TEvent>>>()?.Any() == true;
+
+    public override object Deserialize(JsonElement data) =>
+        data.Deserialize<TEvent>(MessagingJson.Options) ?? throw new JsonException("The event data is null.");
+
+    public override async Task InvokeAsync(object @event, EventContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        foreach (var handler in services.GetServices<IEventHandler<TEvent>>())
+        {
+            await handler.HandleAsync((TEvent)@event, context, cancellationToken);
+        }
+    }
+}

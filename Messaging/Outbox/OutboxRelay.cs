@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Distribution.Aspire.Messaging.Transport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Distribution.Aspire.Messaging.Outbox;
+
+/// <summary>
+/// Moves committed events from the outbox to the transport, in position order, then deletes them.
+/// One relay per database is active at a time (a Postgres advisory lock), which keeps events of one
+/// partition key in order; other replicas stand by. A crash after publishing and before deleting
+/// publishes those events again: consumers skip them by id.
+/// </summary>
+internal sealed class OutboxRelay(
+    NpgsqlDataSource database,
+    IEventTransport transport,
+    IOptions<MessagingOptions> options,
+    MessagingTelemetry telemetry,
+    ILogger<OutboxRelay> logger,
+    IMessagingCheckpoint? checkpoint = null) : BackgroundService
+{
+    private const long RelayLockKey = 0x4F55_5442_4F58; // "OUTBOX"
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var listener = await database.OpenConnectionAsync(stoppingToken);
+                if (!await TryLeadAsync(listener, stoppingToken))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                    continue;
+                }
+
+                await using (var listen = new NpgsqlCommand("LISTEN outbox", listener))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                logger.LogInformation("Outbox relay active");
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var relayed = await RelayBatchAsync(stoppingToken);
+                    backoff = TimeSpan.FromMilliseconds(200);
+                    if (relayed < options.Value.RelayBatchSize)
+                    {
+                        // Woken by the insert trigger's NOTIFY; the timeout covers a missed one.
+                        await listener.WaitAsync(IdlePoll, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The transport or the database is down: the events stay in the outbox until it is back.
+                telemetry.RelayFailures.Add(1);
+                logger.LogWarning(ex, "Outbox relay failed; retrying in {Delay} ms", backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    internal async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var batch = new List<(long Position, OutgoingEvent Event)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT position, event_id, topic, partition_key, envelope FROM outbox ORDER BY position LIMIT @limit", connection))
+        {
+            select.Parameters.AddWithValue("limit", options.Value.RelayBatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                batch.Add((reader.GetInt64(0), new OutgoingEvent(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4))));
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        if (checkpoint is not null)
+        {
+            await checkpoint.ReachedAsync(IMessagingCheckpoint.RelayBeforePublish, cancellationToken);
+        }
+
+        using (var activity = telemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Producer))
+        {
+            activity?.SetTag("messaging.batch.message_count", batch.Count);
+            await transport.PublishAsync(batch.Select(item => item.Event).ToList(), cancellationToken);
+        }
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM outbox WHERE position = ANY(@positions)", connection))
+        {
+            delete.Parameters.AddWithValue("positions", batch.Select(item => item.Position).ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var group in batch.GroupBy(item => item.Event.Topic))
+        {
+            telemetry.Relayed.Add(group.Count(), new KeyValuePair<string, object?>("messaging.destination.name", group.Key));
+        }
+
+        return batch.Count;
+    }
+
+    private static async Task<bool> TryLeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({RelayLockKey})", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

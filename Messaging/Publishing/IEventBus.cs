@@ -1,0 +1,14 @@
+using Distribution.Aspire.Contracts.Events;
+using Npgsql;
+
+namespace Distribution.Aspire.Messaging.Publishing;
+
+/// <summary>
+/// Publishes integration events. An event is written to the outbox inside the caller's transaction,
+/// so it exists exactly when the state change that caused it commits, and is delivered after that.
+/// </summary>
+public interface IEventBus
+{
+    Task<string> PublishAsync<TEvent>(TEvent @event, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+        where TEvent : IIntegrationEvent;
+}

@@ -1,0 +1,20 @@
+namespace Distribution.Aspire.Messaging.TestHost;
+
+/// <summary>
+/// Stops at the configured checkpoint (<c>Crash:At</c>): prints a marker and waits for the test to
+/// kill the process, so the kill lands exactly between two steps of the delivery path.
+/// </summary>
+public sealed class CrashCheckpoint(IConfiguration configuration) : IMessagingCheckpoint
+{
+    public const string Marker = "CHECKPOINT-REACHED";
+
+    public async ValueTask ReachedAsync(string checkpoint, CancellationToken cancellationToken)
+    {
+        if (configuration["Crash:At"] == checkpoint)
+        {
+            await Console.Out.WriteLineAsync($"{Marker} {checkpoint}");
+            await Console.Out.FlushAsync(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Distribution.Aspire.Messaging.Consuming;
+using Npgsql;
+
+namespace Distribution.Aspire.Messaging.TestHost;
+
+/// <summary>Records each event it handles; fails on purpose for widgets named in <see cref="FailurePlan"/>.</summary>
+public sealed class WidgetMadeHandler(FailurePlan failures, MessagingIdentity identity) : IEventHandler<WidgetMade>
+{
+    public async Task HandleAsync(WidgetMade @event, EventContext context, CancellationToken cancellationToken)
+    {
+        if (failures.ShouldFail(@event.WidgetId))
+        {
+            throw new InvalidOperationException($"widget {@event.WidgetId} cannot be made");
+        }
+
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO widget_effects (event_id, widget_id, sequence, handled_by) VALUES (@id, @widget, @sequence, @by)",
+            context.Connection,
+            context.Transaction);
+        command.Parameters.AddWithValue("id", context.Envelope.Id);
+        command.Parameters.AddWithValue("widget", @event.WidgetId);
+        command.Parameters.AddWithValue("sequence", @event.Sequence);
+        command.Parameters.AddWithValue("by", identity.ConsumerName);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

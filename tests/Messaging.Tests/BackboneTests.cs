@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Distribution.Aspire.Messaging.RedisStreams;
+using Distribution.Aspire.TestInfrastructure;
+using StackExchange.Redis;
+
+namespace Distribution.Aspire.Messaging.Tests;
+
+/// <summary>The Redis Streams backbone end to end, with real Postgres and Redis, services in-process.</summary>
+public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
+{
+    private readonly string _prefix = $"t{Guid.NewGuid():N}"[..12] + ":";
+    private readonly List<WidgetHost> _hosts = [];
+    private ConnectionMultiplexer _redis = null!;
+
+    public async ValueTask InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(servers.RedisConnectionString);
+
+    [Fact]
+    public async Task Events_reach_every_subscribing_service_exactly_once()
+    {
+        var producer = await StartAsync("widgets-a");
+        var other = await StartAsync("widgets-b");
+
+        await producer.PublishAsync("w-1", 1, 25);
+        await producer.PublishAsync("w-2", 1, 25);
+
+        foreach (var host in new[] { producer, other })
+        {
+            var effects = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= 50, what: "50 handled events");
+            await Task.Delay(300);
+            effects = await host.EffectsAsync();
+            Assert.Equal(50, effects.Count);
+            Assert.Equal(50, effects.Select(e => e.EventId).Distinct().Count());
+        }
+
+        Assert.Equal(0, await producer.CountAsync("SELECT count(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_change_publishes_nothing()
+    {
+        var host = await StartAsync("widgets-rollback");
+        await using (var connection = await host.Database.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await host.Bus.PublishAsync(new TestHost.WidgetMade("ghost", 1), transaction);
+            await transaction.RollbackAsync();
+        }
+
+        await host.PublishAsync("real", 1, 1);
+
+        var effects = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= 1);
+        await Task.Delay(300);
+        Assert.Equal(["real"], (await host.EffectsAsync()).Select(e => e.WidgetId));
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_is_acknowledged_and_skipped()
+    {
+        var host = await StartAsync("widgets-dup");
+        await host.PublishAsync("w-dup", 1, 1);
+        var first = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count == 1);
+
+        // The broker delivers the very same CloudEvent again (a relay retry after a crash does this).
+        var stream = StreamFor("widgets", "w-dup");
+        var original = (await _redis.GetDatabase().StreamRangeAsync(stream, "-", "+")).Single();
+        var copyId = await _redis.GetDatabase().StreamAddAsync(stream, StreamNames.EnvelopeField, original[StreamNames.EnvelopeField]);
+
+        await Eventually.ReachesAsync(() => GroupDoneWithAsync(stream, "widgets-dup", copyId), done => done, what: "the copy to be acknowledged");
+        Assert.Equal(first, await host.EffectsAsync());
+    }
+
+    [Fact]
+    public async Task A_failing_event_goes_to_the_dead_letters_after_the_limit_and_a_replay_after_the_fix_succeeds()
+    {
+        var host = await StartAsync("widgets-poison");
+        host.Failures.Fail("w-bad");
+        await host.PublishAsync("w-bad", 1, 1);
+        await host.PublishAsync("w-good", 1, 1);
+
+        using var client = host.App.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Admin-Key", WidgetHost.AdminKey);
+        var listed = await Eventually.ReachesAsync(
+            () => client.GetFromJsonAsync<JsonElement[]>("/admin/dead-letters", TestContext.Current.CancellationToken)!,
+            items => items!.Length == 1,
+            what: "one dead letter");
+        var deadLetter = listed![0];
+        Assert.Equal(3, deadLetter.GetProperty("attempts").GetInt32());
+        Assert.Contains("w-bad cannot be made", deadLetter.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("distribution.test.widget_made.v1", deadLetter.GetProperty("eventType").GetString());
+        Assert.Equal(["w-good"], (await host.EffectsAsync()).Select(e => e.WidgetId));
+
+        var id = deadLetter.GetProperty("id").GetGuid();
+        var detail = await client.GetFromJsonAsync<JsonElement>($"/admin/dead-letters/{id}", TestContext.Current.CancellationToken);
+        Assert.Contains("\"widgetId\":\"w-bad\"", detail.GetProperty("envelope").GetString(), StringComparison.Ordinal);
+
+        host.Failures.Fix("w-bad");
+        using var replay = await client.PostAsync($"/admin/dead-letters/{id}:replay", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+
+        await Eventually.ReachesAsync(host.EffectsAsync, e => e.Any(x => x.WidgetId == "w-bad"), what: "the replayed event to be handled");
+        using var again = await client.PostAsync($"/admin/dead-letters/{id}:replay", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var after = await client.GetFromJsonAsync<JsonElement>($"/admin/dead-letters/{id}", TestContext.Current.CancellationToken);
+        Assert.Equal("replayed", after.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Replay_all_matching_a_filter_and_discard()
+    {
+        var host = await StartAsync("widgets-bulk");
+        host.Failures.Fail("w-x");
+        host.Failures.Fail("w-y");
+        await host.PublishAsync("w-x", 1, 1);
+        await host.PublishAsync("w-y", 1, 1);
+        using var client = host.App.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Admin-Key", WidgetHost.AdminKey);
+        var listed = await Eventually.ReachesAsync(
+            () => client.GetFromJsonAsync<JsonElement[]>("/admin/dead-letters", TestContext.Current.CancellationToken)!,
+            items => items!.Length == 2);
+
+        using var discard = await client.PostAsync($"/admin/dead-letters/{listed![0].GetProperty("id").GetGuid()}:discard", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, discard.StatusCode);
+
+        host.Failures.Fix("w-x");
+        host.Failures.Fix("w-y");
+        using var replayAll = await client.PostAsJsonAsync("/admin/dead-letters:replay", new { eventType = "distribution.test.widget_made.v1" }, TestContext.Current.CancellationToken);
+        var replayed = await replayAll.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, replayed.GetProperty("replayed").GetInt32());
+        var effects = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count == 1, what: "the one replayed event");
+        Assert.NotEqual(listed[0].GetProperty("eventId").GetString(), effects[0].EventId);
+        using var discardedAgain = await client.PostAsync($"/admin/dead-letters/{listed[0].GetProperty("id").GetGuid()}:discard", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, discardedAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unreadable_envelopes_and_unknown_types_go_straight_to_the_dead_letters()
+    {
+        var host = await StartAsync("widgets-junk");
+        var database = _redis.GetDatabase();
+        await database.StreamAddAsync(StreamNames.For(_prefix, "widgets", 0), StreamNames.EnvelopeField, "{not json");
+        var unknown = """{"specversion":"1.0","id":"evt-unknown","source":"/x","type":"distribution.test.nobody_knows.v1","partitionkey":"k","data":{}}""";
+        await database.StreamAddAsync(StreamNames.For(_prefix, "widgets", 1), StreamNames.EnvelopeField, unknown);
+
+        await Eventually.ReachesAsync(() => host.CountAsync("SELECT count(*) FROM dead_letters"), count => count == 2, what: "two dead letters");
+
+        Assert.Equal(2, await host.CountAsync("SELECT count(*) FROM dead_letters WHERE attempts = 1"));
+        Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM dead_letters WHERE event_type = 'unreadable'"));
+        Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM dead_letters WHERE event_id = 'evt-unknown' AND error LIKE 'Unknown event type%'"));
+    }
+
+    [Fact]
+    public async Task Events_of_one_key_are_handled_in_order_under_concurrent_publishers_and_two_replicas()
+    {
+        var connectionString = await servers.CreateDatabaseAsync("widgets");
+        var first = await StartAsync("widgets-order", connectionString, "replica-1");
+        var second = await StartAsync("widgets-order", connectionString, "replica-2");
+
+        const int Keys = 8, PerKey = 40;
+        await Task.WhenAll(Enumerable.Range(0, Keys).Select(async key =>
+        {
+            var publisher = key % 2 == 0 ? first : second;
+            for (var sequence = 1; sequence <= PerKey; sequence += 4)
+            {
+                await publisher.PublishAsync($"key-{key}", sequence, 4);
+            }
+        }));
+
+        var effects = await Eventually.ReachesAsync(first.EffectsAsync, e => e.Count >= Keys * PerKey, TimeSpan.FromSeconds(40), "every event handled");
+        Assert.Equal(Keys * PerKey, effects.Count);
+        Assert.Equal(Keys * PerKey, effects.Select(e => e.EventId).Distinct().Count());
+        foreach (var key in effects.GroupBy(e => e.WidgetId))
+        {
+            Assert.Equal(Enumerable.Range(1, PerKey), key.Select(e => e.Sequence));
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_that_stops_hands_its_partitions_to_another_without_losing_or_reordering()
+    {
+        var connectionString = await servers.CreateDatabaseAsync("widgets");
+        var leaving = await WidgetHost.StartAsync(connectionString, servers.RedisConnectionString, _prefix, "widgets-handover", "replica-1");
+        var staying = await StartAsync("widgets-handover", connectionString, "replica-2");
+
+        for (var sequence = 1; sequence <= 30; sequence += 3)
+        {
+            await staying.PublishAsync("key-a", sequence, 3);
+            await staying.PublishAsync("key-b", sequence, 3);
+        }
+
+        await Eventually.ReachesAsync(staying.EffectsAsync, e => e.Count >= 10, what: "some events handled before the hand-over");
+        await leaving.DisposeAsync();
+        for (var sequence = 31; sequence <= 60; sequence += 3)
+        {
+            await staying.PublishAsync("key-a", sequence, 3);
+            await staying.PublishAsync("key-b", sequence, 3);
+        }
+
+        var effects = await Eventually.ReachesAsync(staying.EffectsAsync, e => e.Count >= 120, TimeSpan.FromSeconds(40), "all 120 events");
+        await Task.Delay(300);
+        effects = await staying.EffectsAsync();
+        Assert.Equal(120, effects.Count);
+        Assert.Equal(120, effects.Select(e => e.EventId).Distinct().Count());
+        foreach (var key in effects.GroupBy(e => e.WidgetId))
+        {
+            Assert.Equal(Enumerable.Range(1, 60), key.Select(e => e.Sequence));
+        }
+    }
+
+    private async Task<WidgetHost> StartAsync(string subscription, string? connectionString = null, string consumer = "replica-1")
+    {
+        var host = await WidgetHost.StartAsync(connectionString ?? await servers.CreateDatabaseAsync("widgets"), servers.RedisConnectionString, _prefix, subscription, consumer);
+        _hosts.Add(host);
+        return host;
+    }
+
+    private string StreamFor(string topic, string key) => StreamNames.For(_prefix, topic, Transport.Partitioning.PartitionOf(key, 4));
+
+    private async Task<bool> GroupDoneWithAsync(string stream, string group, RedisValue id)
+    {
+        var info = (await _redis.GetDatabase().StreamGroupInfoAsync(stream)).Single(g => g.Name == group);
+        return info.PendingMessageCount == 0 && info.LastDeliveredId == id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+}
