@@ -19,7 +19,9 @@ public static class ServiceResourceExtensions
             .WithHttpEndpoint(name: "grpc", env: "GRPC_PORT")
             .WithEndpoint("grpc", endpoint => endpoint.Transport = "http2")
             .WithDependency(infrastructure.Database(database))
-            .WithDependency(infrastructure.Redis);
+            .WithDependency(infrastructure.Redis)
+            .WithEnvironment("Admin__Key", builder.GetOrCreateAdminKey())
+            .WithReplayDeadLettersCommand(builder.GetOrCreateAdminKey());
 
     /// <summary>
     /// Runs a project's build output directly. The AppHost builds every referenced project before it

@@ -1,4 +1,5 @@
 using Distribution.Aspire.Adapters.Erp;
+using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +11,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
+app.MapMessagingEndpoints();
 
 app.Run();

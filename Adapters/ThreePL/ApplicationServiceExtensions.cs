@@ -1,3 +1,4 @@
+using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
 
@@ -13,6 +14,7 @@ public static class ApplicationServiceExtensions
         builder.AddGrpcDefaults();
         builder.AddServiceDatabase(DatabaseName, typeof(ApplicationServiceExtensions).Assembly);
         builder.AddRedisClient(RedisName);
+        builder.AddMessaging();
         return builder;
     }
 }

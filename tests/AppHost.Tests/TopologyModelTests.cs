@@ -43,6 +43,7 @@ public sealed class TopologyModelTests
             if (name != "gateway")
             {
                 Assert.Equal("http2", endpoints["grpc"].Transport);
+                Assert.Contains(project.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "replay-dead-letters");
             }
         }
     }

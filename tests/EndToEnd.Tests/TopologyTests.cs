@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Distribution.Aspire.EndToEnd.Tests;
@@ -88,6 +90,30 @@ public sealed class TopologyTests(TopologyFixture topology)
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("not_found", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Every_service_has_the_event_backbone_tables_and_an_empty_dead_letter_list()
+    {
+        foreach (var database in Databases.Where(d => d != "gatewaydb"))
+        {
+            var connectionString = await topology.App.GetConnectionStringAsync(database, TestContext.Current.CancellationToken);
+            await using var dataSource = NpgsqlDataSource.Create(connectionString!);
+            await using var command = dataSource.CreateCommand("SELECT count(*) FROM schema_migrations WHERE scope = 'messaging'");
+
+            Assert.Equal(1L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task The_replay_dead_letters_command_runs_against_each_service()
+    {
+        var commands = topology.App.Services.GetRequiredService<ResourceCommandService>();
+
+        var result = await commands.ExecuteCommandAsync("orderservice", "replay-dead-letters", TestContext.Current.CancellationToken);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains("\"replayed\":0", result.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,9 +36,12 @@ case "$command" in
     [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir/pg" "$dir/pglog"
     "${owner[@]}" "$bin/initdb" -D "$dir/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/pglog/initdb.log" 2>&1
     pg_port=$(free_port)
-    # Durability settings off: tests kill services, never this server, and speed matters here.
+    # Durability off for tests (they kill services, never this server, and speed matters);
+    # DURABLE=1 keeps PostgreSQL's defaults, as benchmarks must.
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${DURABLE:-0}" = 1 ] && durability=""
     "${owner[@]}" "$bin/pg_ctl" -D "$dir/pg" -w -s -l "$dir/pglog/postgres.log" \
-      -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='$dir/pg' -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='$dir/pg' -c max_connections=400 $durability" start
     redis_port=$(free_port)
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
       --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" --dir "$dir/redis"
@@ -51,6 +54,8 @@ TEST_POSTGRES_CONNECTION='Host=127.0.0.1;Port=$pg_port;Username=postgres;Databas
 TEST_REDIS_CONNECTION='127.0.0.1:$redis_port'
 ENV
     echo "$bin" >"$dir/pg_bin"
+    echo "$pg_port" >"$dir/pg_port"
+    echo "$redis_port" >"$dir/redis_port"
     ;;
   stop)
     [ -d "$dir" ] || exit 0

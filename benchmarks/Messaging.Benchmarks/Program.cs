@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Distribution.Aspire.Messaging;
+using Distribution.Aspire.Messaging.Benchmarks;
+using Distribution.Aspire.Messaging.Publishing;
+using Distribution.Aspire.Messaging.Transport;
+using Distribution.Aspire.ServiceDefaults.Persistence;
+using Npgsql;
+
+// Side-by-side numbers for the event backbone; benchmarks/messaging.sh runs this next to
+// redis-benchmark (raw XADD) and pgbench (a two-insert transaction) against the same servers.
+var settings = args.Chunk(2).ToDictionary(pair => pair[0].TrimStart('-'), pair => pair[1]);
+var clients = int.Parse(settings.GetValueOrDefault("clients", "16"), CultureInfo.InvariantCulture);
+var events = int.Parse(settings.GetValueOrDefault("events", "20000"), CultureInfo.InvariantCulture);
+var rate = int.Parse(settings.GetValueOrDefault("rate", "1000"), CultureInfo.InvariantCulture);
+var seconds = int.Parse(settings.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture);
+
+var latencies = new ConcurrentBag<double>();
+using var listener = new MeterListener();
+listener.InstrumentPublished = (instrument, l) =>
+{
+    if (instrument.Meter.Name == MessagingTelemetry.Name && instrument.Name == "messaging.events.latency")
+    {
+        l.EnableMeasurementEvents(instrument);
+    }
+};
+listener.SetMeasurementEventCallback<double>((_, value, _, _) => latencies.Add(value));
+listener.Start();
+
+var builder = Host.CreateApplicationBuilder();
+builder.Configuration["ConnectionStrings:benchdb"] = settings["postgres"];
+builder.Configuration["ConnectionStrings:redis"] = settings["redis"];
+builder.Configuration["Messaging:KeyPrefix"] = $"bench{DateTime.UtcNow:HHmmss}:";
+builder.Configuration["Messaging:Subscription"] = "bench";
+builder.Configuration["OTEL_SERVICE_NAME"] = "bench";
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.AddServiceDatabase("benchdb", typeof(BenchPinged).Assembly);
+builder.AddRedisClient("redis");
+builder.AddMessaging().AddEventHandler<BenchPinged, BenchPingedHandler>();
+using var host = builder.Build();
+await host.StartAsync();
+
+var database = host.Services.GetRequiredService<NpgsqlDataSource>();
+var bus = host.Services.GetRequiredService<IEventBus>();
+var transport = host.Services.GetRequiredService<IEventTransport>();
+
+// 1. The transport alone: one XADD per call, the same client count as redis-benchmark.
+var envelope = new byte[300];
+var transportClock = Stopwatch.StartNew();
+await RunConcurrentlyAsync(clients, events, i => transport.PublishAsync([new OutgoingEvent($"t{i}", "bench-transport", $"k{i % 64}", envelope)], CancellationToken.None));
+var transportRate = events / transportClock.Elapsed.TotalSeconds;
+
+// 2. Handled events: state change + outbox in one transaction, relayed, consumed, inbox + effect committed.
+latencies.Clear();
+var handledClock = Stopwatch.StartNew();
+await RunConcurrentlyAsync(clients, events, i => PublishAsync($"key-{i % 256}", i));
+await WaitForEffectsAsync(events);
+var handledRate = events / handledClock.Elapsed.TotalSeconds;
+
+// 3. Publish -> handled latency at a fixed rate.
+latencies.Clear();
+var total = rate * seconds;
+var paced = Stopwatch.StartNew();
+var inFlight = new List<Task>(total);
+for (var i = 0; i < total; i++)
+{
+    var due = TimeSpan.FromSeconds((double)i / rate);
+    var wait = due - paced.Elapsed;
+    if (wait > TimeSpan.FromMilliseconds(1))
+    {
+        await Task.Delay(wait);
+    }
+
+    inFlight.Add(PublishAsync($"rate-{i % 256}", events + i));
+}
+
+await Task.WhenAll(inFlight);
+await WaitForEffectsAsync(events + total);
+var sorted = latencies.Order().ToArray();
+
+await host.StopAsync();
+
+Console.WriteLine($"transport_events_per_second={transportRate:0}");
+Console.WriteLine($"handled_events_per_second={handledRate:0}");
+Console.WriteLine($"latency_rate={rate}");
+Console.WriteLine($"latency_samples={sorted.Length}");
+Console.WriteLine($"latency_p50_ms={Percentile(sorted, 0.50):0.00}");
+Console.WriteLine($"latency_p90_ms={Percentile(sorted, 0.90):0.00}");
+Console.WriteLine($"latency_p99_ms={Percentile(sorted, 0.99):0.00}");
+Console.WriteLine($"latency_max_ms={(sorted.Length > 0 ? sorted[^1] : 0):0.00}");
+return 0;
+
+async Task PublishAsync(string key, int sequence)
+{
+    await using var connection = await database.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    await using (var state = new NpgsqlCommand("INSERT INTO bench_state (key, count) VALUES (@key, 1) ON CONFLICT (key) DO UPDATE SET count = bench_state.count + 1", connection, transaction))
+    {
+        state.Parameters.AddWithValue("key", key);
+        await state.ExecuteNonQueryAsync();
+    }
+
+    await bus.PublishAsync(new BenchPinged(key, sequence), transaction);
+    await transaction.CommitAsync();
+}
+
+async Task WaitForEffectsAsync(long expected)
+{
+    var limit = Stopwatch.StartNew();
+    while (limit.Elapsed < TimeSpan.FromMinutes(5))
+    {
+        await using var command = database.CreateCommand("SELECT count(*) FROM bench_effects");
+        if ((long)(await command.ExecuteScalarAsync())! >= expected)
+        {
+            return;
+        }
+
+        await Task.Delay(5);
+    }
+
+    throw new TimeoutException($"Fewer than {expected} events were handled within 5 minutes.");
+}
+
+static async Task RunConcurrentlyAsync(int clients, int count, Func<int, Task> work)
+{
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            await work(i);
+        }
+    }));
+}
+
+static double Percentile(double[] sorted, double p) =>
+    sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
