@@ -42,10 +42,18 @@ public sealed class WidgetHost : IAsyncDisposable
         ["Admin:Key"] = AdminKey,
     };
 
-    public static async Task<WidgetHost> StartAsync(string connectionString, string redis, string keyPrefix, string subscription, string consumer = "replica-1")
+    /// <param name="overrides">Settings added to (or replacing) <see cref="Settings"/>, such as <c>Messaging:Transport</c>.</param>
+    public static async Task<WidgetHost> StartAsync(
+        string connectionString, string redis, string keyPrefix, string subscription, string consumer = "replica-1", IReadOnlyDictionary<string, string?>? overrides = null)
     {
+        var settings = Settings(connectionString, redis, keyPrefix, subscription, consumer);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var app = await TestWebApp.StartAsync(
-            Settings(connectionString, redis, keyPrefix, subscription, consumer),
+            settings,
             builder =>
             {
                 builder.AddServiceDefaults();
