@@ -21,7 +21,8 @@ public static class ServiceResourceExtensions
             .WithDependency(infrastructure.Database(database))
             .WithDependency(infrastructure.Redis)
             .WithEnvironment("Admin__Key", builder.GetOrCreateAdminKey())
-            .WithReplayDeadLettersCommand(builder.GetOrCreateAdminKey());
+            .WithReplayDeadLettersCommand(builder.GetOrCreateAdminKey())
+            .WithDaprSidecarWhenInstalled(infrastructure);
 
     /// <summary>
     /// Runs a project's build output directly. The AppHost builds every referenced project before it

@@ -109,7 +109,7 @@ public static class Preflight
     /// Debian installs the server binaries under /usr/lib/postgresql/N/bin, off the PATH; look there too
     /// and take the newest major version.
     /// </summary>
-    public static string FindPostgresBinDirectory(string? configured, string libRoot = "/usr/lib/postgresql")
+    public static string FindPostgresBinDirectory(string? configured, string libRoot = "/usr/lib/postgresql", string? searchPath = null)
     {
         const string Fix = "Install PostgreSQL (as root: `apt-get install -y postgresql`), set Infrastructure__PostgresBinDirectory " +
             "to the folder holding postgres and initdb, or use Infrastructure__Mode=containers with Docker.";
@@ -121,7 +121,7 @@ public static class Preflight
                 : throw new PreflightException($"Infrastructure:PostgresBinDirectory is '{configured}', but it holds no postgres/initdb executables. {Fix}");
         }
 
-        if (FindOnPath("postgres") is { } onPath)
+        if (FindOnPath("postgres", searchPath) is { } onPath)
         {
             var directory = Path.GetDirectoryName(new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? onPath)!;
             if (HasServerBinaries(directory))
@@ -183,8 +183,9 @@ public static class Preflight
 
     public static bool IsRoot() => Environment.UserName == "root";
 
-    public static string? FindOnPath(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+    /// <summary>The command's full path on <paramref name="searchPath"/> (default: the PATH variable), or null.</summary>
+    public static string? FindOnPath(string command, string? searchPath = null) =>
+        (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, command))
             .FirstOrDefault(IsExecutable);

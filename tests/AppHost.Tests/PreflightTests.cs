@@ -64,20 +64,11 @@ public sealed class PreflightTests
     public void A_missing_postgres_says_how_to_install_it()
     {
         var emptyRoot = Directory.CreateTempSubdirectory().FullName;
-        var originalPath = Environment.GetEnvironmentVariable("PATH");
-        try
-        {
-            Environment.SetEnvironmentVariable("PATH", emptyRoot);
 
-            var error = Assert.Throws<PreflightException>(() => Preflight.FindPostgresBinDirectory(null, emptyRoot));
+        var error = Assert.Throws<PreflightException>(() => Preflight.FindPostgresBinDirectory(null, emptyRoot, searchPath: emptyRoot));
 
-            Assert.Contains("PostgreSQL server (postgres, initdb) was not found", error.Message, StringComparison.Ordinal);
-            Assert.Contains("apt-get install -y postgresql", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PATH", originalPath);
-        }
+        Assert.Contains("PostgreSQL server (postgres, initdb) was not found", error.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install -y postgresql", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,16 +95,7 @@ public sealed class PreflightTests
             }
         }
 
-        var originalPath = Environment.GetEnvironmentVariable("PATH");
-        try
-        {
-            Environment.SetEnvironmentVariable("PATH", root);
-            Assert.Equal(Path.Combine(root, "16", "bin"), Preflight.FindPostgresBinDirectory(null, root));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PATH", originalPath);
-        }
+        Assert.Equal(Path.Combine(root, "16", "bin"), Preflight.FindPostgresBinDirectory(null, root, searchPath: root));
     }
 
     [Fact]

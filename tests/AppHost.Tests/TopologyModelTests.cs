@@ -63,9 +63,48 @@ public sealed class TopologyModelTests
         Assert.DoesNotContain(gateway.Annotations.OfType<WaitAnnotation>(), w => Services.Contains(w.Resource.Name));
     }
 
-    private static async Task<IDistributedApplicationTestingBuilder> CreateLocalBuilderAsync(int gatewayPort) =>
+    [Fact]
+    public async Task Without_a_dapr_runtime_services_keep_the_redis_streams_transport()
+    {
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next(), "--Dapr:DaprdPath=");
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name.EndsWith("-dapr", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_a_dapr_runtime_every_service_gets_a_sidecar_and_the_dapr_transport()
+    {
+        var daprd = Path.Combine(Directory.CreateTempSubdirectory().FullName, "daprd");
+        await File.WriteAllTextAsync(daprd, "#!/bin/sh\nexec sleep 3600\n", TestContext.Current.CancellationToken);
+
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next(), $"--Dapr:DaprdPath={daprd}");
+
+        foreach (var name in Services)
+        {
+            var sidecar = Assert.IsType<ExecutableResource>(builder.Resources.Single(r => r.Name == $"{name}-dapr"));
+            Assert.Equal(daprd, sidecar.Command);
+            var service = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == name);
+            var environment = await EnvironmentAsComposedAsync(service);
+            Assert.Equal("Dapr", environment["Messaging__Transport"]);
+            Assert.StartsWith("http://127.0.0.1:", Assert.IsType<string>(environment["DAPR_GRPC_ENDPOINT"]), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The variables the resource's callbacks set, unevaluated (ports are not allocated without a run).</summary>
+    private static async Task<Dictionary<string, object>> EnvironmentAsComposedAsync(IResource resource)
+    {
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return context.EnvironmentVariables;
+    }
+
+    private static async Task<IDistributedApplicationTestingBuilder> CreateLocalBuilderAsync(int gatewayPort, params string[] extra) =>
         await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["--Infrastructure:Mode=local", $"--Gateway:Port={gatewayPort}", "--Gateway:AdminKey=model-test-key",
-             $"--Infrastructure:DataDirectory={Path.Combine(Path.GetTempPath(), "da-model-test")}"],
+             $"--Infrastructure:DataDirectory={Path.Combine(Path.GetTempPath(), "da-model-test")}", .. extra],
             TestContext.Current.CancellationToken);
 }
