@@ -31,29 +31,23 @@ internal sealed class PartitionLeases(IConnectionMultiplexer redis, string subsc
 
     public IReadOnlyCollection<string> Held => _held.Keys.ToList();
 
-    /// <summary>Renews what is held and takes what is free; returns the partitions newly taken.</summary>
-    public async Task<IReadOnlyList<string>> RefreshAsync(IEnumerable<string> streams)
+    /// <summary>Renews what is held and takes what is free.</summary>
+    public async Task RefreshAsync(IEnumerable<string> streams)
     {
         var database = redis.GetDatabase();
-        var taken = new List<string>();
         foreach (var stream in streams)
         {
             var result = (long)await database.ScriptEvaluateAsync(
                 AcquireOrRenew, [StreamNames.Lease(subscription, stream)], [owner, (long)ttl.TotalMilliseconds]);
             if (result == 1)
             {
-                if (_held.TryAdd(stream, true))
-                {
-                    taken.Add(stream);
-                }
+                _held.TryAdd(stream, true);
             }
             else
             {
                 _held.TryRemove(stream, out _);
             }
         }
-
-        return taken;
     }
 
     public void Forget() => _held.Clear();

@@ -28,7 +28,10 @@ internal sealed class RedisStreamsConsumer(
     IMessagingCheckpoint? checkpoint = null) : BackgroundService
 {
     private static readonly TimeSpan TrimInterval = TimeSpan.FromMinutes(1);
-    private readonly HashSet<string> _needsRecovery = new(StringComparer.Ordinal);
+    // Partitions whose pending entries this replica has finished since it took them. Owned by the
+    // consume loop only: a partition the renewal task has just taken is not in here, so it is
+    // recovered before any new entry of it is read.
+    private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _topicOfStream = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,9 +86,11 @@ internal sealed class RedisStreamsConsumer(
                     continue;
                 }
 
-                foreach (var stream in held.Where(NeedsRecovery))
+                _recovered.IntersectWith(held);
+                foreach (var stream in held.Where(stream => !_recovered.Contains(stream)))
                 {
                     await RecoverAsync(stream, leases, stoppingToken);
+                    _recovered.Add(stream);
                 }
 
                 var entries = await ReadNewAsync(blocking.GetDatabase(), held, settings.ReadBatchSize);
@@ -107,10 +112,7 @@ internal sealed class RedisStreamsConsumer(
             {
                 // Whatever was in flight is still pending in Redis: claim it again before reading on.
                 logger.LogWarning(ex, "Consuming {Subscription} failed; recovering in {Delay} ms", identity.Subscription, backoff.TotalMilliseconds);
-                lock (_needsRecovery)
-                {
-                    _needsRecovery.UnionWith(_topicOfStream.Keys);
-                }
+                _recovered.Clear();
 
                 await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
@@ -130,13 +132,7 @@ internal sealed class RedisStreamsConsumer(
         {
             try
             {
-                foreach (var stream in await leases.RefreshAsync(_topicOfStream.Keys))
-                {
-                    lock (_needsRecovery)
-                    {
-                        _needsRecovery.Add(stream);
-                    }
-                }
+                await leases.RefreshAsync(_topicOfStream.Keys);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -146,14 +142,6 @@ internal sealed class RedisStreamsConsumer(
             }
 
             await Task.Delay(interval, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    private bool NeedsRecovery(string stream)
-    {
-        lock (_needsRecovery)
-        {
-            return _needsRecovery.Contains(stream);
         }
     }
 
@@ -201,11 +189,6 @@ internal sealed class RedisStreamsConsumer(
             {
                 break;
             }
-        }
-
-        lock (_needsRecovery)
-        {
-            _needsRecovery.Remove(stream);
         }
     }
 
