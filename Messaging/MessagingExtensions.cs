@@ -39,6 +39,7 @@ public static class MessagingExtensions
         services.AddSingleton(registry);
         services.AddSingleton(subscriptions);
         services.AddSingleton<MessagingTelemetry>();
+        services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IEventBus, OutboxEventBus>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<DeadLetterStore>();

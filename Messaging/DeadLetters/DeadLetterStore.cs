@@ -17,7 +17,7 @@ public enum ReplayResult
 /// in one transaction with marking it replayed: the relay republishes it, subscribers that handled it
 /// already skip it by id, and this service handles it again.
 /// </summary>
-public sealed class DeadLetterStore(NpgsqlDataSource database, TimeProvider time)
+public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSignal signal, TimeProvider time)
 {
     private const string Columns =
         "dead_letter_id, subscription, topic, event_id, event_type, envelope, error, attempts, first_failed_at, last_failed_at, status, resolved_at";
@@ -113,6 +113,7 @@ public sealed class DeadLetterStore(NpgsqlDataSource database, TimeProvider time
 
         await ResolveAsync(connection, transaction, id, "replayed", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
         return ReplayResult.Replayed;
     }
 

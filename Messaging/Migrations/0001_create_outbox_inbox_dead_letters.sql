@@ -10,17 +10,6 @@ CREATE TABLE outbox (
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 
--- Wakes the relay as soon as a transaction with new events commits (notifications are delivered
--- on commit only), so delivery does not wait for a poll.
-CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('outbox', '');
-    RETURN NULL;
-END;
-$$;
-
-CREATE TRIGGER outbox_inserted AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
-
 -- Events this service has handled, committed with the handler's own changes: a redelivery finds
 -- its id here and is acknowledged without running the handler again.
 CREATE TABLE inbox (

@@ -11,18 +11,23 @@ namespace Distribution.Aspire.Messaging.Outbox;
 /// Moves committed events from the outbox to the transport, in position order, then deletes them.
 /// One relay per database is active at a time (a Postgres advisory lock), which keeps events of one
 /// partition key in order; other replicas stand by. A crash after publishing and before deleting
-/// publishes those events again: consumers skip them by id.
+/// publishes those events again: consumers skip them by id. Woken by <see cref="OutboxSignal"/> when
+/// this process writes an event; events written by other replicas are picked up by the poll.
 /// </summary>
 internal sealed class OutboxRelay(
     NpgsqlDataSource database,
     IEventTransport transport,
     IOptions<MessagingOptions> options,
     MessagingTelemetry telemetry,
+    OutboxSignal signal,
     ILogger<OutboxRelay> logger,
     IMessagingCheckpoint? checkpoint = null) : BackgroundService
 {
     private const long RelayLockKey = 0x4F55_5442_4F58; // "OUTBOX"
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+
+    // The writer signals before its transaction commits; these short re-reads catch the commit.
+    private static readonly TimeSpan[] CommitWaits = [TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(4), TimeSpan.FromMilliseconds(8), TimeSpan.FromMilliseconds(16), TimeSpan.FromMilliseconds(32)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,16 +36,12 @@ internal sealed class OutboxRelay(
         {
             try
             {
-                await using var listener = await database.OpenConnectionAsync(stoppingToken);
-                if (!await TryLeadAsync(listener, stoppingToken))
+                // The lock lives as long as this connection: if the process dies, another replica leads.
+                await using var leadership = await database.OpenConnectionAsync(stoppingToken);
+                if (!await TryLeadAsync(leadership, stoppingToken))
                 {
                     await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
                     continue;
-                }
-
-                await using (var listen = new NpgsqlCommand("LISTEN outbox", listener))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
                 logger.LogInformation("Outbox relay active");
@@ -48,10 +49,22 @@ internal sealed class OutboxRelay(
                 {
                     var relayed = await RelayBatchAsync(stoppingToken);
                     backoff = TimeSpan.FromMilliseconds(200);
-                    if (relayed < options.Value.RelayBatchSize)
+                    if (relayed >= options.Value.RelayBatchSize)
                     {
-                        // Woken by the insert trigger's NOTIFY; the timeout covers a missed one.
-                        await listener.WaitAsync(IdlePoll, stoppingToken);
+                        continue;
+                    }
+
+                    if (relayed == 0 && await signal.WaitAsync(IdlePoll, stoppingToken))
+                    {
+                        foreach (var wait in CommitWaits)
+                        {
+                            if (await RelayBatchAsync(stoppingToken) > 0)
+                            {
+                                break;
+                            }
+
+                            await Task.Delay(wait, stoppingToken);
+                        }
                     }
                 }
             }

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using Distribution.Aspire.Contracts.Events;
 using Distribution.Aspire.Messaging.CloudEvents;
+using Distribution.Aspire.Messaging.Outbox;
 using Distribution.Aspire.ServiceDefaults.Correlation;
 using Npgsql;
 
 namespace Distribution.Aspire.Messaging.Publishing;
 
-internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdentity identity, MessagingTelemetry telemetry, TimeProvider time) : IEventBus
+internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdentity identity, MessagingTelemetry telemetry, OutboxSignal signal, TimeProvider time) : IEventBus
 {
     public async Task<string> PublishAsync<TEvent>(TEvent @event, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
         where TEvent : IIntegrationEvent
@@ -35,6 +36,7 @@ internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdenti
         command.Parameters.AddWithValue("type", envelope.Type);
         command.Parameters.AddWithValue("envelope", CloudEventSerializer.Serialize(envelope));
         await command.ExecuteNonQueryAsync(cancellationToken);
+        signal.Notify();
 
         telemetry.Published.Add(1, new("messaging.destination.name", descriptor.Topic), new("cloudevents.event_type", descriptor.Type));
         return envelope.Id;

@@ -237,7 +237,8 @@ internal sealed class RedisStreamsConsumer(
 
     private async Task HandleInOrderAsync(string stream, List<(StreamEntry Entry, int Deliveries)> entries, PartitionLeases leases, CancellationToken cancellationToken)
     {
-        foreach (var (entry, deliveries) in entries)
+        var index = 0;
+        while (index < entries.Count)
         {
             if (!leases.Holds(stream))
             {
@@ -245,7 +246,57 @@ internal sealed class RedisStreamsConsumer(
                 return;
             }
 
-            await HandleAsync(stream, entry, deliveries, cancellationToken);
+            // First deliveries of readable events go in one transaction; redeliveries (which count
+            // towards the limit) and anything unreadable go one by one.
+            var batch = new List<(StreamEntry Entry, CloudEvent Envelope)>();
+            while (index + batch.Count < entries.Count && batch.Count < options.Value.ReadBatchSize)
+            {
+                var (entry, deliveries) = entries[index + batch.Count];
+                if (deliveries > 1 || !TryRead(entry, out var envelope))
+                {
+                    break;
+                }
+
+                batch.Add((entry, envelope));
+            }
+
+            if (batch.Count >= 2 && await dispatcher.DispatchBatchAsync(batch.ConvertAll(item => item.Envelope), cancellationToken) is not null)
+            {
+                if (checkpoint is not null)
+                {
+                    await checkpoint.ReachedAsync(IMessagingCheckpoint.ConsumerBeforeAck, cancellationToken);
+                }
+
+                await redis.GetDatabase().StreamAcknowledgeAsync(stream, identity.Subscription, batch.ConvertAll(item => item.Entry.Id).ToArray());
+                index += batch.Count;
+                continue;
+            }
+
+            // A batch that could not commit whole is delivered one by one, which isolates the failing event.
+            var end = index + Math.Max(batch.Count, 1);
+            for (; index < end; index++)
+            {
+                if (!leases.Holds(stream))
+                {
+                    return;
+                }
+
+                await HandleAsync(stream, entries[index].Entry, entries[index].Deliveries, cancellationToken);
+            }
+        }
+    }
+
+    private static bool TryRead(StreamEntry entry, out CloudEvent envelope)
+    {
+        try
+        {
+            envelope = CloudEventSerializer.Deserialize((byte[]?)entry[StreamNames.EnvelopeField] ?? []);
+            return true;
+        }
+        catch (FormatException)
+        {
+            envelope = null!;
+            return false;
         }
     }
 

@@ -72,6 +72,30 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_mixing_redelivered_and_new_events_handles_only_the_new_ones()
+    {
+        var host = await StartAsync("widgets-mixed");
+        await host.PublishAsync("w-mixed", 1, 10);
+        await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count == 10, what: "the first 10 events");
+
+        // The same ten entries arrive again, followed by five new ones: one read, one batch.
+        var stream = StreamFor("widgets", "w-mixed");
+        var database = _redis.GetDatabase();
+        var originals = await database.StreamRangeAsync(stream, "-", "+");
+        foreach (var original in originals)
+        {
+            await database.StreamAddAsync(stream, StreamNames.EnvelopeField, original[StreamNames.EnvelopeField]);
+        }
+
+        await host.PublishAsync("w-mixed", 11, 5);
+
+        var effects = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= 15, what: "the five new events");
+        await Task.Delay(300);
+        effects = await host.EffectsAsync();
+        Assert.Equal(Enumerable.Range(1, 15), effects.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task A_failing_event_goes_to_the_dead_letters_after_the_limit_and_a_replay_after_the_fix_succeeds()
     {
         var host = await StartAsync("widgets-poison");
