@@ -63,7 +63,7 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo "# Event backbone benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
-  echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -o '[0-9.]*$') (fsync and synchronous_commit on);"
+  echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
   echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients. Everything on loopback, one run."
   echo
   echo "| measure | ours | baseline | ratio | target |"

@@ -42,12 +42,7 @@ public sealed class EventDispatcher(
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error);
         }
 
-        telemetry.Handled.Add(1, new("cloudevents.event_type", envelope.Type), new("outcome", outcome.Result.ToString().ToLowerInvariant()));
-        if (outcome.Result == DispatchResult.Handled)
-        {
-            telemetry.Latency.Record((time.GetUtcNow() - envelope.Time).TotalMilliseconds, new KeyValuePair<string, object?>("cloudevents.event_type", envelope.Type));
-        }
-
+        Record(envelope, outcome, time.GetUtcNow());
         return outcome;
     }
 
@@ -120,18 +115,22 @@ public sealed class EventDispatcher(
             return null;
         }
 
-        var now = time.GetUtcNow();
+        var committed = time.GetUtcNow();
         for (var i = 0; i < prepared.Count; i++)
         {
-            var envelope = prepared[i].Envelope;
-            telemetry.Handled.Add(1, new("cloudevents.event_type", envelope.Type), new("outcome", outcomes[i].Result.ToString().ToLowerInvariant()));
-            if (outcomes[i].Result == DispatchResult.Handled)
-            {
-                telemetry.Latency.Record((now - envelope.Time).TotalMilliseconds, new KeyValuePair<string, object?>("cloudevents.event_type", envelope.Type));
-            }
+            Record(prepared[i].Envelope, outcomes[i], committed);
         }
 
         return outcomes;
+    }
+
+    private void Record(CloudEvent envelope, DispatchOutcome outcome, DateTimeOffset at)
+    {
+        telemetry.Handled.Add(1, new("cloudevents.event_type", envelope.Type), new("outcome", outcome.Result.ToString().ToLowerInvariant()));
+        if (outcome.Result == DispatchResult.Handled)
+        {
+            telemetry.Latency.Record((at - envelope.Time).TotalMilliseconds, new KeyValuePair<string, object?>("cloudevents.event_type", envelope.Type));
+        }
     }
 
     private async Task<bool> RecordInInboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CloudEvent envelope, CancellationToken cancellationToken)
