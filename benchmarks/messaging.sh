@@ -70,6 +70,7 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo "|---|---|---|---|---|"
   echo "| publish to Redis, events/s | $(value transport_events_per_second) (transport alone) | $xadd (redis-benchmark XADD) | $transport_ratio | ≥ 0.3 |"
   echo "| handled events/s (state + outbox → relay → stream → inbox + effect committed) | $(value handled_events_per_second) | $tps (pgbench two-insert tx) | $handled_ratio | ≥ 0.5 |"
+  echo "| of which publishing alone (state + outbox committed), events/s | $(value published_events_per_second) | $tps | $(ratio "$(value published_events_per_second)" "$tps") | |"
   echo
   echo "Publish → handled at $(value latency_rate) events/s for ${rate_seconds} s ($(value latency_samples) events):"
   echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 5 ms)."

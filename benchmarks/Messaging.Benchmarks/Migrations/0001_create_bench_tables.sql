@@ -1,6 +1,6 @@
 CREATE TABLE bench_state (
-    key   text    PRIMARY KEY,
-    count integer NOT NULL
+    id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key text   NOT NULL
 );
 
 CREATE TABLE bench_effects (
