@@ -99,7 +99,7 @@ public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSign
         }
 
         await using (var outbox = new NpgsqlCommand(
-            "INSERT INTO outbox (event_id, topic, partition_key, event_type, envelope) VALUES (@id, @topic, @key, @type, @envelope) ON CONFLICT (event_id) DO NOTHING",
+            "INSERT INTO outbox (event_id, topic, partition_key, event_type, envelope) VALUES (@id, @topic, @key, @type, @envelope)",
             connection,
             transaction))
         {
