@@ -54,30 +54,17 @@ public sealed class EventDispatcher(
     /// </summary>
     public async Task<IReadOnlyList<DispatchOutcome>?> DispatchBatchAsync(IReadOnlyList<CloudEvent> envelopes, CancellationToken cancellationToken)
     {
-        var prepared = new List<(CloudEvent Envelope, HandlerInvoker? Invoker, object? Event)>(envelopes.Count);
         await using var services = scopes.CreateAsyncScope();
+        var prepared = new List<PreparedEvent>(envelopes.Count);
         foreach (var envelope in envelopes)
         {
-            if (!registry.TryGet(envelope.Type, out var descriptor))
+            var item = Prepare(envelope, services.ServiceProvider);
+            if (item.Early?.Result == DispatchResult.Poison)
             {
                 return null;
             }
 
-            var invoker = HandlerInvoker.For(descriptor.ClrType);
-            if (!invoker.HasHandlers(services.ServiceProvider))
-            {
-                prepared.Add((envelope, null, null));
-                continue;
-            }
-
-            try
-            {
-                prepared.Add((envelope, invoker, invoker.Deserialize(envelope.Data)));
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
+            prepared.Add(item);
         }
 
         var outcomes = new List<DispatchOutcome>(prepared.Count);
@@ -85,7 +72,7 @@ public sealed class EventDispatcher(
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var (envelope, invoker, @event) in prepared)
+            foreach (var (envelope, invoker, @event, _) in prepared)
             {
                 // The span covers the handler; the shared commit follows the loop.
                 using var activity = telemetry.StartProcess(envelope, identity.Subscription);
@@ -145,37 +132,48 @@ public sealed class EventDispatcher(
 
     private async Task<DispatchOutcome> DispatchCoreAsync(CloudEvent envelope, CancellationToken cancellationToken)
     {
-        if (!registry.TryGet(envelope.Type, out var descriptor))
-        {
-            return new DispatchOutcome(DispatchResult.Poison, $"Unknown event type '{envelope.Type}'.");
-        }
-
-        var invoker = HandlerInvoker.For(descriptor.ClrType);
         await using var services = scopes.CreateAsyncScope();
-        if (!invoker.HasHandlers(services.ServiceProvider))
+        var (_, invoker, @event, early) = Prepare(envelope, services.ServiceProvider);
+        if (early is not null)
         {
-            return DispatchOutcome.Ignored;
-        }
-
-        object @event;
-        try
-        {
-            @event = invoker.Deserialize(envelope.Data);
-        }
-        catch (JsonException ex)
-        {
-            return new DispatchOutcome(DispatchResult.Poison, $"The data of {envelope.Type} does not fit its contract: {ex.Message}");
+            return early;
         }
 
         try
         {
-            return await HandleInTransactionAsync(envelope, invoker, @event, services.ServiceProvider, cancellationToken);
+            return await HandleInTransactionAsync(envelope, invoker!, @event!, services.ServiceProvider, cancellationToken);
         }
         catch (NpgsqlException ex) when (ex.IsTransient)
         {
             return new DispatchOutcome(DispatchResult.Unavailable, ex.Message);
         }
     }
+
+    /// <summary>What can be decided before touching the database: unknown type or unreadable data (poison), nobody here interested (ignored).</summary>
+    private PreparedEvent Prepare(CloudEvent envelope, IServiceProvider services)
+    {
+        if (!registry.TryGet(envelope.Type, out var descriptor))
+        {
+            return new PreparedEvent(envelope, null, null, new DispatchOutcome(DispatchResult.Poison, $"Unknown event type '{envelope.Type}'."));
+        }
+
+        var invoker = HandlerInvoker.For(descriptor.ClrType);
+        if (!invoker.HasHandlers(services))
+        {
+            return new PreparedEvent(envelope, null, null, DispatchOutcome.Ignored);
+        }
+
+        try
+        {
+            return new PreparedEvent(envelope, invoker, invoker.Deserialize(envelope.Data), null);
+        }
+        catch (JsonException ex)
+        {
+            return new PreparedEvent(envelope, null, null, new DispatchOutcome(DispatchResult.Poison, $"The data of {envelope.Type} does not fit its contract: {ex.Message}"));
+        }
+    }
+
+    private readonly record struct PreparedEvent(CloudEvent Envelope, HandlerInvoker? Invoker, object? Event, DispatchOutcome? Early);
 
     private async Task<DispatchOutcome> HandleInTransactionAsync(
         CloudEvent envelope, HandlerInvoker invoker, object @event, IServiceProvider services, CancellationToken cancellationToken)

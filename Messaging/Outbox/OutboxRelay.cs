@@ -77,11 +77,7 @@ internal sealed class OutboxRelay(
                 // The transport or the database is down: the events stay in the outbox until it is back.
                 telemetry.RelayFailures.Add(1);
                 logger.LogWarning(ex, "Outbox relay failed; retrying in {Delay} ms", backoff.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(backoff, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                if (!await Pause.ForAsync(backoff, stoppingToken))
                 {
                     return;
                 }

@@ -33,6 +33,7 @@ internal sealed class RedisStreamsConsumer(
     // recovered before any new entry of it is read.
     private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _topicOfStream = new(StringComparer.Ordinal);
+    private bool _groupsReady;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,7 +62,15 @@ internal sealed class RedisStreamsConsumer(
         {
             await renewal.CancelAsync();
             await renewing;
-            await leases.ReleaseAllAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+            try
+            {
+                await leases.ReleaseAllAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Unreleased leases expire on their own; the next owner just waits a little longer.
+                logger.LogDebug(ex, "Could not release partition leases");
+            }
         }
     }
 
@@ -114,7 +123,11 @@ internal sealed class RedisStreamsConsumer(
                 logger.LogWarning(ex, "Consuming {Subscription} failed; recovering in {Delay} ms", identity.Subscription, backoff.TotalMilliseconds);
                 _recovered.Clear();
 
-                await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (!await Pause.ForAsync(backoff, stoppingToken))
+                {
+                    break;
+                }
+
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
             }
         }
@@ -141,7 +154,7 @@ internal sealed class RedisStreamsConsumer(
                 logger.LogDebug(ex, "Could not renew partition leases");
             }
 
-            await Task.Delay(interval, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Pause.ForAsync(interval, cancellationToken);
         }
     }
 
@@ -167,8 +180,6 @@ internal sealed class RedisStreamsConsumer(
 
         _groupsReady = true;
     }
-
-    private bool _groupsReady;
 
     /// <summary>Claims every entry of the partition still pending for this subscription and handles them in order.</summary>
     private async Task RecoverAsync(string stream, PartitionLeases leases, CancellationToken cancellationToken)
