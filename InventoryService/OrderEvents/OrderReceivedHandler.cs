@@ -23,7 +23,7 @@ public sealed class OrderReceivedHandler(ReservationService reservations, ILogge
         // OrderService validated the order; an event that breaks these rules is a bug, and throwing sends it to the dead letters.
         var command = new ReserveCommand(
             @event.OrderId,
-            InventoryValidation.Channel(@event.Channel),
+            InventoryValidation.Channel(@event.Channel.ToLowerInvariant()),
             InventoryValidation.Lines(@event.Lines.Select(l => ((string?)l.LineId, (string?)l.Sku, l.Quantity))),
             @event.Priority,
             @event.ReceivedAt);

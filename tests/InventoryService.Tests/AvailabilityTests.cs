@@ -99,19 +99,20 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
     }
 
     [Fact]
-    public async Task A_burst_of_changes_is_coalesced_into_few_events_with_the_latest_numbers_last()
+    public async Task A_burst_of_changes_on_two_replicas_is_coalesced_into_few_events_with_the_latest_numbers_last()
     {
+        var second = await StartReplicaAsync();
         await Host.CreateLocationAsync("WH-1");
         await Host.AdjustAsync("SKU-BURST", "WH-1", 1);
         await Eventually.ReachesAsync(() => Host.EventsAsync(AvailabilityChangedType), e => e.Count == 1, what: "the first availability event");
 
         using var gate = new SemaphoreSlim(8);
-        await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
         {
             await gate.WaitAsync();
             try
             {
-                await Host.AdjustAsync("SKU-BURST", "WH-1", 1);
+                await (i % 2 == 0 ? Host : second).AdjustAsync("SKU-BURST", "WH-1", 1);
             }
             finally
             {
@@ -133,6 +134,26 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Count, sequences.Distinct().Count());
         Assert.Equal(0, await Host.ScalarAsync<long>("SELECT count(*) FROM availability_dirty"));
+    }
+
+    [Fact]
+    public async Task Availability_marks_survive_a_restart_and_are_published_by_the_next_replica()
+    {
+        // This replica never gets round to publishing: its change stays marked in Postgres.
+        await StopReplicaAsync(Host);
+        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
+        await silent.CreateLocationAsync("WH-1");
+        await silent.AdjustAsync("SKU-A", "WH-1", 9);
+        await Task.Delay(300);
+        Assert.Empty(await silent.EventsAsync(AvailabilityChangedType));
+        Assert.Equal(1, await silent.ScalarAsync<long>("SELECT count(*) FROM availability_dirty"));
+        await StopReplicaAsync(silent);
+
+        var next = await StartReplicaAsync();
+
+        var published = await Eventually.ReachesAsync(() => next.EventsAsync(AvailabilityChangedType), e => e.Count == 1, what: "the marked SKU published");
+        Assert.Equal(("SKU-A", 9), (published[0].Data.GetProperty("sku").GetString(), published[0].Data.GetProperty("available").GetInt32()));
+        Assert.Equal(0, await next.ScalarAsync<long>("SELECT count(*) FROM availability_dirty"));
     }
 
     private static async Task<int> AvailableAsync(HttpClient partner) =>

@@ -32,6 +32,13 @@ public abstract class InventoryTestBase(TestServers servers) : IAsyncLifetime
         return host;
     }
 
+    /// <summary>Stops a replica for good, as a deployment or a crash-free restart would.</summary>
+    protected async Task StopReplicaAsync(InventoryHost host)
+    {
+        _hosts.Remove(host);
+        await host.DisposeAsync();
+    }
+
     protected static ReserveOrderRequest Order(Guid orderId, string channel, params (string LineId, string Sku, int Quantity)[] lines)
     {
         var request = new ReserveOrderRequest { OrderId = orderId.ToString(), Channel = channel };
