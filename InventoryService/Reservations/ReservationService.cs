@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Contracts.Events.Orders;
@@ -417,7 +418,7 @@ public sealed class ReservationService(IEventBus bus, InventoryTelemetry telemet
         return known;
     }
 
-    private void Record(System.Diagnostics.Activity? activity, string channel, string outcome)
+    private void Record(Activity? activity, string channel, string outcome)
     {
         activity?.SetTag("inventory.outcome", outcome);
         telemetry.Reservations.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
