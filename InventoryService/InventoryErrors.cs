@@ -1,6 +1,6 @@
 namespace Distribution.Aspire.InventoryService;
 
-/// <summary>Stable codes of the inventory's refusals, carried as <c>code</c> in problem details and gRPC trailers.</summary>
+/// <summary>Stable codes of the inventory's refusals, carried as <c>code</c> in problem details and in the <c>error-code</c> gRPC trailer.</summary>
 public static class InventoryErrors
 {
     public const string UnknownSku = "unknown_sku";

@@ -10,7 +10,7 @@ using Contract = Distribution.Aspire.Contracts.Events.Orders;
 namespace Distribution.Aspire.InventoryService.Grpc;
 
 /// <summary>
-/// The inventory's system API. Refusals are <see cref="RpcException"/>s whose trailer <c>code</c> carries
+/// The inventory's system API. Refusals are <see cref="RpcException"/>s whose trailer <c>error-code</c> carries
 /// the stable error code (<c>unknown_sku</c>, <c>duplicate_line_id</c>, ...); nothing is stored for them.
 /// </summary>
 public sealed class InventoryGrpcService(
@@ -21,7 +21,7 @@ public sealed class InventoryGrpcService(
     IOptions<InventoryOptions> options,
     TimeProvider time) : Inventory.InventoryBase
 {
-    public const string CodeTrailer = "code";
+    public const string CodeTrailer = "error-code";
 
     public override Task<ReserveOrderResponse> ReserveOrder(ReserveOrderRequest request, ServerCallContext context) => GuardAsync(async () =>
     {

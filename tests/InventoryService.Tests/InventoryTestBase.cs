@@ -46,7 +46,7 @@ public abstract class InventoryTestBase(TestServers servers) : IAsyncLifetime
         return request;
     }
 
-    protected static string ErrorCode(RpcException exception) => exception.Trailers.GetValue("code") ?? "(none)";
+    protected static string ErrorCode(RpcException exception) => exception.Trailers.GetValue("error-code") ?? "(none)";
 
     public async ValueTask DisposeAsync()
     {
