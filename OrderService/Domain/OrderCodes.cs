@@ -27,6 +27,7 @@ public static class OrderCodes
     public const string InvalidTax = "invalid_tax";
     public const string AmountOutOfRange = "amount_out_of_range";
     public const string InvalidPriority = "invalid_priority";
+    public const string InvalidRequestedShipBy = "invalid_requested_ship_by";
     public const string InvalidFulfillmentChannel = "invalid_fulfillment_channel";
     public const string InvalidShipment = "invalid_shipment";
     public const string InvalidFilter = "invalid_filter";

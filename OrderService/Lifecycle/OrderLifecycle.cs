@@ -106,6 +106,11 @@ public sealed class OrderLifecycle(NpgsqlDataSource database, IEventBus bus, Ord
             throw OrderRejectedException.Invalid(OrderCodes.InvalidShipment, $"A shipment needs 1 to {OrderLimits.MaxLines} lines.", "lines");
         }
 
+        for (var i = 0; i < shipped.Count; i++)
+        {
+            TextRules.Required(shipped[i].LineId, $"lines[{i}].lineId", OrderLimits.MaxIdLength, OrderCodes.InvalidShipment);
+        }
+
         return ChangeAsync("ship", shipment.OrderId, null, async (transaction, head, now) =>
         {
             if (!await TryRecordShipmentAsync(transaction, head.OrderId, shipmentId, shipped, carrier, tracking, now, cancellationToken))

@@ -1,5 +1,6 @@
 using System.Text;
 using Distribution.Aspire.OrderService.Domain;
+using Distribution.Aspire.OrderService.Submitting;
 using Npgsql;
 
 namespace Distribution.Aspire.OrderService.Queries;
@@ -22,9 +23,9 @@ public sealed class OrderQueries(NpgsqlDataSource database, OrderTelemetry telem
 
     public async Task<Order> FindAsync(string? channel, string? partnerId, string? channelOrderId, CancellationToken cancellationToken)
     {
-        var validChannel = TextRules.Required(channel, "channel", 64, OrderCodes.ChannelRequired);
-        var partner = TextRules.Required(partnerId, "partnerId", 64, OrderCodes.PartnerRequired);
-        var key = TextRules.Required(channelOrderId, "channelOrderId", 64, OrderCodes.ChannelOrderIdRequired);
+        var validChannel = TextRules.Required(channel, "channel", OrderLimits.MaxIdLength, OrderCodes.ChannelRequired);
+        var partner = TextRules.Required(partnerId, "partnerId", OrderLimits.MaxIdLength, OrderCodes.PartnerRequired);
+        var key = TextRules.Required(channelOrderId, "channelOrderId", OrderLimits.MaxIdLength, OrderCodes.ChannelOrderIdRequired);
         using var activity = telemetry.Start("query.find", validChannel);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var orders = await OrderReader.QueryAsync(
@@ -65,14 +66,14 @@ public sealed class OrderQueries(NpgsqlDataSource database, OrderTelemetry telem
             Add("partner_id = @partner", "partner", filter.PartnerId);
         }
 
-        if (!string.IsNullOrEmpty(filter.Channel))
+        if (TextRules.Optional(filter.Channel, "channel", OrderLimits.MaxIdLength) is { } channel)
         {
-            Add("channel = @channel", "channel", filter.Channel);
+            Add("channel = @channel", "channel", channel);
         }
 
-        if (!string.IsNullOrEmpty(filter.ChannelOrderId))
+        if (TextRules.Optional(filter.ChannelOrderId, "channelOrderId", OrderLimits.MaxIdLength) is { } channelOrderId)
         {
-            Add("channel_order_id = @key", "key", filter.ChannelOrderId);
+            Add("channel_order_id = @key", "key", channelOrderId);
         }
 
         if (filter.Statuses is { Count: > 0 } statuses)

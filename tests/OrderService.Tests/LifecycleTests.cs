@@ -179,6 +179,8 @@ public sealed class LifecycleTests(OrderHost host) : IClassFixture<OrderHost>
         var tooMany = await Assert.ThrowsAsync<RpcException>(() => host.Grpc.RecordShipmentAsync(Shipment(order.OrderId, "1", 2)).ResponseAsync);
         var unknown = await Assert.ThrowsAsync<RpcException>(() => host.Grpc.RecordShipmentAsync(Shipment(order.OrderId, "9", 1)).ResponseAsync);
 
+        var nul = Assert.ThrowsAsync<RpcException>(() => host.Grpc.RecordShipmentAsync(Shipment(order.OrderId, "1\u0000", 1)).ResponseAsync);
+        Assert.Equal("invalid_text", (await nul).Trailers.GetValue("error-code"));
         Assert.Equal("invalid_shipment", tooMany.Trailers.GetValue("error-code"));
         Assert.Equal("invalid_shipment", unknown.Trailers.GetValue("error-code"));
         Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM order_shipments WHERE order_id = @p0", Guid.Parse(order.OrderId)));

@@ -109,6 +109,7 @@ public sealed class QueryTests(OrderHost host) : IClassFixture<OrderHost>
     [InlineData("/v1/orders?status=lost", "invalid_filter")]
     [InlineData("/v1/orders?createdAfter=yesterday", "invalid_filter")]
     [InlineData("/v1/orders?pageSize=0", "invalid_filter")]
+    [InlineData("/v1/orders?channelOrderId=PO%001", "invalid_text")]
     public async Task A_bad_list_query_is_refused_with_its_code(string url, string code)
     {
         using var partner = host.Partner("query-errors");

@@ -45,7 +45,7 @@ public static class OrderMessages
             Proto.FulfillmentChannel.Marketplace => FulfillmentChannels.Marketplace,
             var unknown => unknown.ToString(),
         },
-        request.RequestedShipBy?.ToDateTimeOffset(),
+        Instant(request.RequestedShipBy, "requestedShipBy", OrderCodes.InvalidRequestedShipBy),
         request.Priority);
 
     public static Proto.SubmitOrderResponse ToResponse(SubmitResult result) => new()
@@ -131,8 +131,8 @@ public static class OrderMessages
         Statuses: request.Statuses.Select(status => FromProto.TryGetValue(status, out var known)
             ? known
             : throw OrderRejectedException.Invalid(OrderCodes.InvalidFilter, $"Unknown status {status}.", "statuses")).ToList(),
-        CreatedBefore: request.CreatedBefore?.ToDateTimeOffset(),
-        CreatedAfter: request.CreatedAfter?.ToDateTimeOffset(),
+        CreatedBefore: Instant(request.CreatedBefore, "createdBefore", OrderCodes.InvalidFilter),
+        CreatedAfter: Instant(request.CreatedAfter, "createdAfter", OrderCodes.InvalidFilter),
         PageSize: request.PageSize,
         PageToken: request.PageToken);
 
@@ -140,6 +140,18 @@ public static class OrderMessages
         Guid.TryParse(orderId, out var id) ? id : throw OrderRejectedException.NotFound($"No order {orderId}.");
 
     public static string? Optional(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static DateTimeOffset? Instant(Timestamp? timestamp, string field, string code)
+    {
+        try
+        {
+            return timestamp?.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw OrderRejectedException.Invalid(code, $"{field} is not a valid timestamp.", field);
+        }
+    }
 
     private static MoneyInput? Money(Money? money) => money is null ? null : new MoneyInput(money.Amount, Optional(money.Currency));
 }
