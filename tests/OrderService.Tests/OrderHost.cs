@@ -12,6 +12,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
 using Proto = Distribution.Aspire.Contracts.Orders.V1;
@@ -32,6 +33,8 @@ public sealed class OrderHost(TestServers servers) : IAsyncLifetime
 
     public TestWebApp App { get; private set; } = null!;
 
+    public RecordingLoggerProvider Logs { get; } = new();
+
     public Proto.Orders.OrdersClient Grpc { get; private set; } = null!;
 
     public NpgsqlDataSource Database => App.App.Services.GetRequiredService<NpgsqlDataSource>();
@@ -51,6 +54,7 @@ public sealed class OrderHost(TestServers servers) : IAsyncLifetime
             },
             builder =>
             {
+                builder.Logging.AddProvider(Logs);
                 builder.AddServiceDefaults();
                 builder.AddApplicationServices();
             },
