@@ -24,8 +24,6 @@ public static class OrderStateMachine
     public static bool CanMove(OrderStatus from, OrderStatus to, bool marketplaceFulfilled = false) =>
         (from, to) == (OrderStatus.Received, OrderStatus.Accepted) ? marketplaceFulfilled : Allowed[from].Contains(to);
 
-    public static IReadOnlyList<OrderStatus> NextFrom(OrderStatus from) => Allowed[from];
-
     /// <summary>Statuses in which the channel may still change the order (address, priority …): before release.</summary>
     public static bool IsModifiable(OrderStatus status) =>
         status is OrderStatus.Received or OrderStatus.Reserved or OrderStatus.Backordered or OrderStatus.Accepted;
