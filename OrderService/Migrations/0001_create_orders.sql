@@ -89,3 +89,15 @@ CREATE TABLE order_early_facts (
     order_id         uuid        NULL,
     PRIMARY KEY (channel, partner_id, channel_order_id, kind)
 );
+
+-- The one-round-trip create path (one implicit transaction) cannot branch; this check makes it fail,
+-- and roll back, when a fact waits for the order, so the transactional path applies the fact.
+CREATE FUNCTION orders_assert_no_early_fact(p_channel text, p_partner_id text, p_channel_order_id text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM order_early_facts
+               WHERE channel = p_channel AND partner_id = p_partner_id AND channel_order_id = p_channel_order_id AND applied_at IS NULL) THEN
+        RAISE EXCEPTION 'a fact waits for this order' USING ERRCODE = 'OE001';
+    END IF;
+END
+$$;

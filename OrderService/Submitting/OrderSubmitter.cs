@@ -15,6 +15,8 @@ namespace Distribution.Aspire.OrderService.Submitting;
 /// </summary>
 public sealed class OrderSubmitter(NpgsqlDataSource database, IEventBus bus, OrderTelemetry telemetry, TimeProvider time, ILogger<OrderSubmitter> logger)
 {
+    private const string MarketplaceAcceptedReason = "accepted: marketplace-fulfilled, no stock of ours reserved";
+
     public async Task<SubmitResult> SubmitAsync(OrderSubmission submission, CancellationToken cancellationToken)
     {
         var channel = submission.Channel is { Length: > 0 and <= OrderLimits.MaxIdLength } named ? named : "unknown";
@@ -45,18 +47,70 @@ public sealed class OrderSubmitter(NpgsqlDataSource database, IEventBus bus, Ord
 
     private async Task<SubmitResult> SaveAsync(ValidOrder order, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.UtcNowMicroseconds();
         var orderId = Guid.CreateVersion7(now);
+        if (await TryCreateInOneRoundTripAsync(orderId, order, now, cancellationToken) is { } created)
+        {
+            LogCreated(created);
+            return new SubmitResult(created, SubmitOutcome.Created);
+        }
+
+        return await SaveInTransactionAsync(orderId, order, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The common case, a new order with nothing waiting for it: order, lines, history and events in one
+    /// round trip (one implicit transaction). A known key (unique violation) or a waiting early fact (the
+    /// check raises) rolls all of it back, and <see cref="SaveInTransactionAsync"/> takes over.
+    /// </summary>
+    private async Task<Order?> TryCreateInOneRoundTripAsync(Guid orderId, ValidOrder order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var history = new List<StatusChange> { new(OrderStatus.Received, now, ReceivedReason(order)) };
+        if (order.MarketplaceFulfilled)
+        {
+            OrderStateMachine.EnsureCanMove(OrderStatus.Received, OrderStatus.Accepted, marketplaceFulfilled: true);
+            history.Add(new StatusChange(OrderStatus.Accepted, now, MarketplaceAcceptedReason));
+        }
+
+        var status = history[^1].Status;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var batch = bus.CreateBatch(connection);
+        batch.Add(OrderInserts.KeyLock(order))
+            .Add(OrderInserts.AssertNoEarlyFact(order))
+            .Add(OrderInserts.Order(orderId, order, status, history.Count, now, ifNew: false))
+            .Add(OrderInserts.Lines(orderId, order.Lines, ifInserted: false));
+        history.ForEach(change => batch.Add(OrderInserts.History(orderId, change, ifInserted: false)));
+        batch.Publish(Received(orderId, order, now));
+        if (order.MarketplaceFulfilled)
+        {
+            batch.Publish(new OrderAccepted(orderId, order.Channel, order.PartnerId, order.FulfillmentChannel, now, []));
+        }
+
+        try
+        {
+            await batch.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (
+            (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == OrderInserts.UniqueChannelOrder) || e.SqlState == OrderInserts.EarlyFactWaiting)
+        {
+            return null;
+        }
+
+        history.ForEach(change => telemetry.CountTransition(order.Channel, change.Status));
+        return NewOrder(orderId, order, status, history, now);
+    }
+
+    /// <summary>Known keys (resubmissions, updates) and new orders that a fact waits for.</summary>
+    private async Task<SubmitResult> SaveInTransactionAsync(Guid orderId, ValidOrder order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (inserted, earlyCancel) = await TryInsertAsync(transaction, orderId, order, now, cancellationToken);
         if (inserted)
         {
             var created = await CompleteCreationAsync(transaction, orderId, order, earlyCancel, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation(
-                "Order {OrderId} created for {Channel}/{PartnerId} ({ChannelOrderId}), {LineCount} lines, now {Status}",
-                orderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.Lines.Count, created.Status.ToWire());
+            LogCreated(created);
             return new SubmitResult(created, SubmitOutcome.Created);
         }
 
@@ -101,61 +155,17 @@ public sealed class OrderSubmitter(NpgsqlDataSource database, IEventBus bus, Ord
     private static async Task<(bool Inserted, string? EarlyCancelReason)> TryInsertAsync(
         NpgsqlTransaction transaction, Guid orderId, ValidOrder order, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var lines = order.Lines;
-        var insertOrder = new NpgsqlBatchCommand(
-            """
-            INSERT INTO orders (order_id, channel, partner_id, channel_order_id, customer_reference, ship_to_name, ship_to_line1, ship_to_line2,
-                ship_to_city, ship_to_region, ship_to_postal_code, ship_to_country, currency, subtotal, discount_total, tax_total, total,
-                fulfillment_channel, requested_ship_by, priority, status, lines_hash, header_hash, version, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'received', $21, $22, 1, $23, $23)
-            ON CONFLICT ON CONSTRAINT orders_channel_order_unique DO NOTHING
-            """);
-        foreach (var value in new object?[]
-        {
-            orderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.CustomerReference, order.ShipTo.Name, order.ShipTo.Line1,
-            order.ShipTo.Line2, order.ShipTo.City, order.ShipTo.Region, order.ShipTo.PostalCode, order.ShipTo.Country, order.Currency,
-            order.Totals.Subtotal, order.Totals.Discount, order.Totals.Tax, order.Totals.Total, order.FulfillmentChannel, order.RequestedShipBy,
-            order.Priority, order.LinesHash, order.HeaderHash, now,
-        })
-        {
-            insertOrder.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        // Inserted rows are visible to later statements of the transaction, so "exists" means "we just created it".
-        var insertLines = new NpgsqlBatchCommand(
-            """
-            INSERT INTO order_lines (order_id, line_number, line_id, sku, quantity, unit_price, discount, tax, total)
-            SELECT $1, l.* FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[]) AS l
-            WHERE EXISTS (SELECT 1 FROM orders WHERE order_id = $1)
-            """)
-        {
-            Parameters =
-            {
-                new() { Value = orderId },
-                new() { Value = Enumerable.Range(1, lines.Count).ToArray() },
-                new() { Value = lines.Select(l => l.LineId).ToArray() },
-                new() { Value = lines.Select(l => l.Sku).ToArray() },
-                new() { Value = lines.Select(l => l.Quantity).ToArray() },
-                new() { Value = lines.Select(l => l.UnitPrice).ToArray() },
-                new() { Value = lines.Select(l => l.Discount).ToArray() },
-                new() { Value = lines.Select(l => l.Tax).ToArray() },
-                new() { Value = lines.Select(l => l.Total).ToArray() },
-            },
-        };
-        var insertHistory = new NpgsqlBatchCommand(
-            "INSERT INTO order_status_history (order_id, status, reason, at) SELECT $1, 'received', $2, $3 WHERE EXISTS (SELECT 1 FROM orders WHERE order_id = $1)")
-        {
-            Parameters = { new() { Value = orderId }, new() { Value = $"received from {order.Channel}" }, new() { Value = now } },
-        };
-        var earlyFacts = new NpgsqlBatchCommand(
-            "SELECT kind, reason FROM order_early_facts WHERE channel = $1 AND partner_id = $2 AND channel_order_id = $3 AND applied_at IS NULL")
-        {
-            Parameters = { new() { Value = order.Channel }, new() { Value = order.PartnerId }, new() { Value = order.ChannelOrderId } },
-        };
-
+        var insertOrder = OrderInserts.Order(orderId, order, OrderStatus.Received, 1, now, ifNew: true);
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
         {
-            BatchCommands = { KeyLock(order), insertOrder, insertLines, insertHistory, earlyFacts },
+            BatchCommands =
+            {
+                OrderInserts.KeyLock(order),
+                insertOrder,
+                OrderInserts.Lines(orderId, order.Lines, ifInserted: true),
+                OrderInserts.History(orderId, new StatusChange(OrderStatus.Received, now, ReceivedReason(order)), ifInserted: true),
+                OrderInserts.PendingEarlyFacts(order),
+            },
         };
         string? cancelReason = null;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
@@ -174,25 +184,14 @@ public sealed class OrderSubmitter(NpgsqlDataSource database, IEventBus bus, Ord
         return (insertOrder.RecordsAffected == 1, cancelReason);
     }
 
-    private static NpgsqlBatchCommand KeyLock(ValidOrder order) =>
-        new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        {
-            Parameters = { new() { Value = OrderTransitions.ChannelOrderKey(order.Channel, order.PartnerId, order.ChannelOrderId) } },
-        };
-
     private async Task<Order> CompleteCreationAsync(
         NpgsqlTransaction transaction, Guid orderId, ValidOrder order, string? earlyCancelReason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         telemetry.CountTransition(order.Channel, OrderStatus.Received);
-        await bus.PublishAsync(
-            new OrderReceived(
-                orderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.FulfillmentChannel, order.Priority, now,
-                order.Lines.Select(l => new OrderedLine(l.LineId, l.Sku, l.Quantity)).ToList()),
-            transaction,
-            cancellationToken);
+        await bus.PublishAsync(Received(orderId, order, now), transaction, cancellationToken);
 
         var head = new OrderHead(orderId, order.Channel, order.PartnerId, order.ChannelOrderId, OrderStatus.Received, order.FulfillmentChannel, 1);
-        var history = new List<StatusChange> { new(OrderStatus.Received, now, $"received from {order.Channel}") };
+        var history = new List<StatusChange> { new(OrderStatus.Received, now, ReceivedReason(order)) };
         if (earlyCancelReason is not null)
         {
             // The cancellation overtook the order: it is applied now, so the order exists, and is cancelled, in one step.
@@ -205,17 +204,29 @@ public sealed class OrderSubmitter(NpgsqlDataSource database, IEventBus bus, Ord
         else if (order.MarketplaceFulfilled)
         {
             // The marketplace ships it from its own stock: nothing of ours to reserve, so it is accepted at once.
-            const string reason = "accepted: marketplace-fulfilled, no stock of ours reserved";
-            head = await OrderTransitions.MoveAsync(transaction, head, OrderStatus.Accepted, reason, now, telemetry, cancellationToken);
-            history.Add(new StatusChange(OrderStatus.Accepted, now, reason));
+            head = await OrderTransitions.MoveAsync(transaction, head, OrderStatus.Accepted, MarketplaceAcceptedReason, now, telemetry, cancellationToken);
+            history.Add(new StatusChange(OrderStatus.Accepted, now, MarketplaceAcceptedReason));
             await bus.PublishAsync(
                 new OrderAccepted(orderId, order.Channel, order.PartnerId, order.FulfillmentChannel, now, []), transaction, cancellationToken);
         }
 
-        return new Order(
-            orderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.CustomerReference, order.ShipTo, order.Currency, order.Lines,
-            order.Totals, order.FulfillmentChannel, order.RequestedShipBy, order.Priority, head.Status, history, now, now, head.Version);
+        return NewOrder(orderId, order, head.Status, history, now);
     }
+
+    private static Order NewOrder(Guid orderId, ValidOrder order, OrderStatus status, List<StatusChange> history, DateTimeOffset now) => new(
+        orderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.CustomerReference, order.ShipTo, order.Currency, order.Lines,
+        order.Totals, order.FulfillmentChannel, order.RequestedShipBy, order.Priority, status, history, now, now, history.Count);
+
+    private static OrderReceived Received(Guid orderId, ValidOrder order, DateTimeOffset now) => new(
+        orderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.FulfillmentChannel, order.Priority, now,
+        order.Lines.Select(l => new OrderedLine(l.LineId, l.Sku, l.Quantity)).ToList());
+
+    private static string ReceivedReason(ValidOrder order) => $"received from {order.Channel}";
+
+    private void LogCreated(Order order) =>
+        logger.LogInformation(
+            "Order {OrderId} created for {Channel}/{PartnerId} ({ChannelOrderId}), {LineCount} lines, now {Status}",
+            order.OrderId, order.Channel, order.PartnerId, order.ChannelOrderId, order.Lines.Count, order.Status.ToWire());
 
     private static async Task MarkEarlyFactAppliedAsync(NpgsqlTransaction transaction, ValidOrder order, Guid orderId, DateTimeOffset now, CancellationToken cancellationToken)
     {
