@@ -1,4 +1,11 @@
+using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Messaging;
+using Distribution.Aspire.OrderService.Api.Grpc;
+using Distribution.Aspire.OrderService.Domain;
+using Distribution.Aspire.OrderService.Lifecycle;
+using Distribution.Aspire.OrderService.Queries;
+using Distribution.Aspire.OrderService.Reservations;
+using Distribution.Aspire.OrderService.Submitting;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
 
@@ -12,9 +19,17 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrpcDefaults();
+        builder.Services.AddGrpc().AddServiceOptions<OrdersGrpcService>(options => options.Interceptors.Add<OrderErrorInterceptor>());
         builder.AddServiceDatabase(DatabaseName, typeof(ApplicationServiceExtensions).Assembly);
         builder.AddRedisClient(RedisName);
-        builder.AddMessaging();
+        builder.AddMessaging()
+            .AddEventHandler<InventoryReserved, InventoryReservedHandler>()
+            .AddEventHandler<InventoryReservationFailed, InventoryReservationFailedHandler>();
+
+        builder.Services.AddSingleton<OrderTelemetry>();
+        builder.Services.AddSingleton<OrderSubmitter>();
+        builder.Services.AddSingleton<OrderLifecycle>();
+        builder.Services.AddSingleton<OrderQueries>();
         return builder;
     }
 }

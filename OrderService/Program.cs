@@ -1,5 +1,7 @@
-using Distribution.Aspire.OrderService;
 using Distribution.Aspire.Messaging;
+using Distribution.Aspire.OrderService;
+using Distribution.Aspire.OrderService.Api.Grpc;
+using Distribution.Aspire.OrderService.Api.Json;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,5 +14,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapMessagingEndpoints();
+app.MapOrdersApi();
+app.MapGrpcService<OrdersGrpcService>();
 
 app.Run();

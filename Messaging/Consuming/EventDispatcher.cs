@@ -72,6 +72,7 @@ public sealed class EventDispatcher(
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var fresh = await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken);
             foreach (var (envelope, invoker, @event, _) in prepared)
             {
                 // The span covers the handler; the shared commit follows the loop.
@@ -81,7 +82,7 @@ public sealed class EventDispatcher(
                 {
                     outcomes.Add(DispatchOutcome.Ignored);
                 }
-                else if (!await RecordInInboxAsync(connection, transaction, envelope, cancellationToken))
+                else if (!fresh.Remove(envelope.Id))
                 {
                     outcomes.Add(DispatchOutcome.Duplicate);
                 }
@@ -118,6 +119,43 @@ public sealed class EventDispatcher(
         {
             telemetry.Latency.Record((at - envelope.Time).TotalMilliseconds, new KeyValuePair<string, object?>("cloudevents.event_type", envelope.Type));
         }
+    }
+
+    /// <summary>One statement for the whole batch; answers the ids that were not in the inbox yet.</summary>
+    private async Task<HashSet<string>> RecordAllInInboxAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, CancellationToken cancellationToken)
+    {
+        var handled = prepared.Where(item => item.Invoker is not null).ToList();
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        if (handled.Count == 0)
+        {
+            return fresh;
+        }
+
+        await using var inbox = new NpgsqlCommand(
+            """
+            INSERT INTO inbox (subscription, event_id, event_type)
+            SELECT $1, id, type FROM unnest($2::text[], $3::text[]) AS batch(id, type)
+            ON CONFLICT DO NOTHING
+            RETURNING event_id
+            """,
+            connection,
+            transaction)
+        {
+            Parameters =
+            {
+                new() { Value = identity.Subscription },
+                new() { Value = handled.Select(item => item.Envelope.Id).ToArray() },
+                new() { Value = handled.Select(item => item.Envelope.Type).ToArray() },
+            },
+        };
+        await using var reader = await inbox.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            fresh.Add(reader.GetString(0));
+        }
+
+        return fresh;
     }
 
     private async Task<bool> RecordInInboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CloudEvent envelope, CancellationToken cancellationToken)

@@ -11,4 +11,10 @@ public interface IEventBus
 {
     Task<string> PublishAsync<TEvent>(TEvent @event, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
         where TEvent : IIntegrationEvent;
+
+    /// <summary>
+    /// Starts a batch that commits state changes and the events they cause in one round trip (one
+    /// implicit transaction), for write paths that know all their statements up front.
+    /// </summary>
+    OutboxBatch CreateBatch(NpgsqlConnection connection);
 }

@@ -13,6 +13,20 @@ internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdenti
     public async Task<string> PublishAsync<TEvent>(TEvent @event, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
         where TEvent : IIntegrationEvent
     {
+        var (id, outbox) = CreateOutboxCommand(@event);
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { outbox } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+
+        // Before the caller commits: the relay re-reads briefly to catch the commit.
+        signal.Notify();
+        return id;
+    }
+
+    public OutboxBatch CreateBatch(NpgsqlConnection connection) => new(connection, this, signal);
+
+    internal (string Id, NpgsqlBatchCommand Command) CreateOutboxCommand<TEvent>(TEvent @event)
+        where TEvent : IIntegrationEvent
+    {
         var descriptor = registry.Describe<TEvent>();
         var activity = Activity.Current;
         var envelope = new CloudEvent(
@@ -26,19 +40,19 @@ internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdenti
             activity?.TraceStateString,
             CorrelationContext.Current);
 
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO outbox (event_id, topic, partition_key, event_type, envelope) VALUES (@id, @topic, @key, @type, @envelope)",
-            transaction.Connection,
-            transaction);
-        command.Parameters.AddWithValue("id", envelope.Id);
-        command.Parameters.AddWithValue("topic", descriptor.Topic);
-        command.Parameters.AddWithValue("key", envelope.PartitionKey);
-        command.Parameters.AddWithValue("type", envelope.Type);
-        command.Parameters.AddWithValue("envelope", CloudEventSerializer.Serialize(envelope));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        signal.Notify();
+        var command = new NpgsqlBatchCommand("INSERT INTO outbox (event_id, topic, partition_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)")
+        {
+            Parameters =
+            {
+                new() { Value = envelope.Id },
+                new() { Value = descriptor.Topic },
+                new() { Value = envelope.PartitionKey },
+                new() { Value = envelope.Type },
+                new() { Value = CloudEventSerializer.Serialize(envelope) },
+            },
+        };
 
         telemetry.Published.Add(1, new("messaging.destination.name", descriptor.Topic), new("cloudevents.event_type", descriptor.Type));
-        return envelope.Id;
+        return (envelope.Id, command);
     }
 }

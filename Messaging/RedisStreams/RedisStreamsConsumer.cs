@@ -257,7 +257,8 @@ internal sealed class RedisStreamsConsumer(
                 return;
             }
 
-            // First deliveries of readable events go in one transaction; redeliveries (which count
+            // First deliveries of readable events go in one transaction (a lone one too: the batch
+            // path records the inbox in one statement); redeliveries (which count
             // towards the limit) and anything unreadable go one by one.
             var batch = new List<(StreamEntry Entry, CloudEvent Envelope)>();
             while (index + batch.Count < entries.Count && batch.Count < options.Value.ReadBatchSize)
@@ -271,7 +272,7 @@ internal sealed class RedisStreamsConsumer(
                 batch.Add((entry, envelope));
             }
 
-            if (batch.Count >= 2 && await dispatcher.DispatchBatchAsync(batch.ConvertAll(item => item.Envelope), cancellationToken) is not null)
+            if (batch.Count > 0 && await dispatcher.DispatchBatchAsync(batch.ConvertAll(item => item.Envelope), cancellationToken) is not null)
             {
                 if (checkpoint is not null)
                 {

@@ -96,17 +96,13 @@ return 0;
 
 async Task PublishAsync(string key, int sequence)
 {
+    // The state change is a new row (as an accepted order is), the same shape as pgbench's first
+    // insert; state and event go as one batch, i.e. one implicit transaction and one round trip.
     await using var connection = await database.OpenConnectionAsync();
-    await using var transaction = await connection.BeginTransactionAsync();
-    // The state change is a new row (as an accepted order is), the same shape as pgbench's first insert.
-    await using (var state = new NpgsqlCommand("INSERT INTO bench_state (key) VALUES (@key)", connection, transaction))
-    {
-        state.Parameters.AddWithValue("key", key);
-        await state.ExecuteNonQueryAsync();
-    }
-
-    await bus.PublishAsync(new BenchPinged(key, sequence), transaction);
-    await transaction.CommitAsync();
+    await using var batch = bus.CreateBatch(connection);
+    batch.Add(new NpgsqlBatchCommand("INSERT INTO bench_state (key) VALUES ($1)") { Parameters = { new() { Value = key } } });
+    batch.Publish(new BenchPinged(key, sequence));
+    await batch.CommitAsync();
 }
 
 async Task WaitForEffectsAsync(long expected)

@@ -56,6 +56,35 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_commits_state_and_events_together_or_not_at_all()
+    {
+        var host = await StartAsync("widgets-batch");
+        await using (var connection = await host.Database.OpenConnectionAsync())
+        {
+            await using var failing = host.Bus.CreateBatch(connection);
+            failing.Publish(new TestHost.WidgetMade("doomed", 1));
+            failing.Add(new Npgsql.NpgsqlBatchCommand("INSERT INTO widgets (widget_id, made) VALUES ('doomed', 1)"));
+            failing.Add(new Npgsql.NpgsqlBatchCommand("SELECT 1 / 0"));
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => failing.CommitAsync());
+        }
+
+        await using (var connection = await host.Database.OpenConnectionAsync())
+        {
+            await using var batch = host.Bus.CreateBatch(connection);
+            batch.Add(new Npgsql.NpgsqlBatchCommand("INSERT INTO widgets (widget_id, made) VALUES ('kept', 2)"));
+            batch.Publish(new TestHost.WidgetMade("kept", 1));
+            batch.Publish(new TestHost.WidgetMade("kept", 2));
+            await batch.CommitAsync();
+        }
+
+        var effects = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= 2);
+        await Task.Delay(300);
+        Assert.Equal([1, 2], (await host.EffectsAsync()).Select(e => e.Sequence).Order());
+        Assert.All(await host.EffectsAsync(), e => Assert.Equal("kept", e.WidgetId));
+        Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM widgets WHERE widget_id = 'doomed'"));
+    }
+
+    [Fact]
     public async Task A_redelivered_event_is_acknowledged_and_skipped()
     {
         var host = await StartAsync("widgets-dup");

@@ -1,0 +1,3 @@
+namespace Distribution.Aspire.Contracts.Events.Fulfillment;
+
+public sealed record ShipmentLineItem(string LineId, string Sku, int Quantity);

@@ -1,0 +1,3 @@
+namespace Distribution.Aspire.Contracts.Events.Fulfillment;
+
+public sealed record ShippedPackage(string Carrier, string TrackingNumber);

@@ -1,0 +1,40 @@
+using Distribution.Aspire.OrderService.Domain;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Distribution.Aspire.OrderService.Api.Grpc;
+
+/// <summary>
+/// A refusal of the domain becomes a gRPC status with the stable code in the <c>error-code</c> trailer
+/// (and the offending member in <c>error-field</c>), so callers branch on the code, not on the text.
+/// </summary>
+public sealed class OrderErrorInterceptor : Interceptor
+{
+    public const string CodeTrailer = "error-code";
+    public const string FieldTrailer = "error-field";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (OrderRejectedException rejected)
+        {
+            var status = rejected.Kind switch
+            {
+                RejectionKind.NotFound => StatusCode.NotFound,
+                RejectionKind.Conflict => StatusCode.FailedPrecondition,
+                _ => StatusCode.InvalidArgument,
+            };
+            var trailers = new Metadata { { CodeTrailer, rejected.Code } };
+            if (rejected.Field is not null)
+            {
+                trailers.Add(FieldTrailer, rejected.Field);
+            }
+
+            throw new RpcException(new Status(status, rejected.Message), trailers);
+        }
+    }
+}

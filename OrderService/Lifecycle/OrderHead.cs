@@ -1,0 +1,10 @@
+using Distribution.Aspire.Contracts.Events.Orders;
+using Distribution.Aspire.OrderService.Domain;
+
+namespace Distribution.Aspire.OrderService.Lifecycle;
+
+/// <summary>What a lifecycle step needs of a locked order row: who it belongs to and where it stands.</summary>
+public sealed record OrderHead(Guid OrderId, string Channel, string PartnerId, string ChannelOrderId, OrderStatus Status, string FulfillmentChannel, long Version)
+{
+    public bool MarketplaceFulfilled => FulfillmentChannel == FulfillmentChannels.Marketplace;
+}

@@ -1,0 +1,111 @@
+using Distribution.Aspire.OrderService.Domain;
+using Npgsql;
+
+namespace Distribution.Aspire.OrderService.Lifecycle;
+
+/// <summary>
+/// The only code that changes an order's status: it asks the state machine, bumps the version, writes
+/// the history entry and counts the transition, all in the caller's transaction.
+/// </summary>
+public static class OrderTransitions
+{
+    private const string HeadColumns = "order_id, channel, partner_id, channel_order_id, status, fulfillment_channel, version";
+
+    /// <summary>The order row, locked for the rest of the transaction, or null when there is none.</summary>
+    public static async Task<OrderHead?> LockAsync(NpgsqlTransaction transaction, Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {HeadColumns} FROM orders WHERE order_id = @id FOR UPDATE", transaction.Connection, transaction);
+        command.Parameters.AddWithValue("id", orderId);
+        return await ReadHeadAsync(command, cancellationToken);
+    }
+
+    public static async Task<OrderHead?> LockAsync(NpgsqlTransaction transaction, string channel, string partnerId, string channelOrderId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {HeadColumns} FROM orders WHERE channel = @channel AND partner_id = @partner AND channel_order_id = @channel_order_id FOR UPDATE",
+            transaction.Connection,
+            transaction);
+        command.Parameters.AddWithValue("channel", channel);
+        command.Parameters.AddWithValue("partner", partnerId);
+        command.Parameters.AddWithValue("channel_order_id", channelOrderId);
+        return await ReadHeadAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Serializes everything about one channel order id (its creation, an early cancellation) for the rest
+    /// of the transaction, including the moment before the order row exists, which a row lock cannot cover.
+    /// </summary>
+    public static async Task LockChannelOrderIdAsync(NpgsqlTransaction transaction, string channel, string partnerId, string channelOrderId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", transaction.Connection, transaction);
+        command.Parameters.AddWithValue("key", ChannelOrderKey(channel, partnerId, channelOrderId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static string ChannelOrderKey(string channel, string partnerId, string channelOrderId) => $"order:{channel}\u001f{partnerId}\u001f{channelOrderId}";
+
+    public static async Task<OrderHead> MoveAsync(
+        NpgsqlTransaction transaction, OrderHead head, OrderStatus to, string reason, DateTimeOffset at, OrderTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        OrderStateMachine.EnsureCanMove(head.Status, to, head.MarketplaceFulfilled);
+        using var activity = telemetry.Start("transition", head.Channel, head.OrderId);
+        activity?.SetTag("order.status.from", head.Status.ToWire());
+        activity?.SetTag("order.status.to", to.ToWire());
+
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("UPDATE orders SET status = $1, version = version + 1, updated_at = $2 WHERE order_id = $3")
+                {
+                    Parameters = { new() { Value = to.ToWire() }, new() { Value = at }, new() { Value = head.OrderId } },
+                },
+                HistoryCommand(head.OrderId, to, reason, at),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        telemetry.CountTransition(head.Channel, to);
+        return head with { Status = to, Version = head.Version + 1 };
+    }
+
+    /// <summary>A history entry without a status change (an update by the channel, a further shipment).</summary>
+    public static async Task NoteAsync(NpgsqlTransaction transaction, OrderHead head, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("UPDATE orders SET version = version + 1, updated_at = $1 WHERE order_id = $2")
+                {
+                    Parameters = { new() { Value = at }, new() { Value = head.OrderId } },
+                },
+                HistoryCommand(head.OrderId, head.Status, reason, at),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static NpgsqlBatchCommand HistoryCommand(Guid orderId, OrderStatus status, string reason, DateTimeOffset at) =>
+        new("INSERT INTO order_status_history (order_id, status, reason, at) VALUES ($1, $2, $3, $4)")
+        {
+            Parameters = { new() { Value = orderId }, new() { Value = status.ToWire() }, new() { Value = reason }, new() { Value = at } },
+        };
+
+    private static async Task<OrderHead?> ReadHeadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new OrderHead(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            OrderStatuses.Parse(reader.GetString(4)),
+            reader.GetString(5),
+            reader.GetInt64(6));
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Orders side by side with their baseline, in one run, on the same fresh servers:
+#   pgbench running the equivalent two-insert transaction (order row + outbox row)
+#     vs  SubmitOrder over gRPC on the real OrderService (order + lines + history + outbox, one transaction)
+#   order received -> reserved p50/p90/p99 at a fixed rate (OrderService -> event -> InventoryService
+#     reserves -> event -> OrderService), from the orders' own status history
+# Writes benchmarks/results/orders-<UTC date>.md with the machine description. Loopback only.
+# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/prerequisites.sh
+ensure_prerequisites
+
+clients=${CLIENTS:-16}
+seconds=${RUN_SECONDS:-10}
+rate=${RATE:-200}
+rate_seconds=${RATE_SECONDS:-10}
+
+work=$(mktemp -d /tmp/da-orders-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  bash tests/TestInfrastructure/test-servers.sh stop "$work/servers" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+DURABLE=1 bash tests/TestInfrastructure/test-servers.sh start "$work/servers"
+set -a; source "$work/servers/env"; set +a
+pg_port=$(cat "$work/servers/pg_port")
+pg_bin=$(cat "$work/servers/pg_bin")
+psql_admin=(psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -v ON_ERROR_STOP=1)
+
+echo "Building (Release) ..."
+for project in OrderService InventoryService benchmarks/Orders.Benchmarks; do
+  dotnet build "$project" -c Release -nologo -clp:ErrorsOnly -v:q
+done
+
+echo "equivalent two-insert transaction (pgbench, $clients clients, ${seconds} s) ..."
+"${psql_admin[@]}" -c "CREATE DATABASE pgbench_orders"
+psql "host=127.0.0.1 port=$pg_port user=postgres dbname=pgbench_orders" -q -v ON_ERROR_STOP=1 <<'SQL'
+CREATE TABLE orders (
+  order_id uuid PRIMARY KEY, channel text NOT NULL, partner_id text NOT NULL, channel_order_id text NOT NULL,
+  status text NOT NULL, currency char(3) NOT NULL, total numeric(19,4) NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (channel, partner_id, channel_order_id));
+CREATE TABLE outbox (
+  position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id text NOT NULL, topic text NOT NULL,
+  partition_key text NOT NULL, event_type text NOT NULL, envelope bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+SQL
+cat >"$work/order.sql" <<'SQL'
+\set n random(1, 1000000000)
+BEGIN;
+INSERT INTO orders (order_id, channel, partner_id, channel_order_id, status, currency, total)
+  VALUES (gen_random_uuid(), 'b2b', 'bench', 'PO-' || :client_id || '-' || :n || '-' || random(), 'received', 'USD', 10.00);
+INSERT INTO outbox (event_id, topic, partition_key, event_type, envelope)
+  VALUES (gen_random_uuid()::text, 'orders', 'key', 'distribution.order.received.v1', convert_to(repeat('x', 700), 'UTF8'));
+END;
+SQL
+tps=$("$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$clients" -j 2 -T "$seconds" -f "$work/order.sql" pgbench_orders \
+  | grep -E '^tps' | grep -o '[0-9.]*' | head -n 1)
+
+echo "starting OrderService and InventoryService ..."
+"${psql_admin[@]}" -c "CREATE DATABASE ordersdb" -c "CREATE DATABASE inventorydb"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start_service() { # name db http grpc
+  local name=$1 db=$2 http=$3 grpc=$4
+  env ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
+    "ConnectionStrings__$db=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db;Maximum Pool Size=64" \
+    "ConnectionStrings__redis=$TEST_REDIS_CONNECTION" HTTP_PORT="$http" GRPC_PORT="$grpc" \
+    Messaging__KeyPrefix="bench:" Admin__Key="bench-admin" Logging__LogLevel__Default=Warning \
+    "$name/bin/Release/net10.0/$name" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$http/health" >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+  echo "$name did not become healthy:" >&2; tail -n 50 "$work/$name.log" >&2; exit 1
+}
+orders_http=$(free_port); orders_grpc=$(free_port); inventory_http=$(free_port); inventory_grpc=$(free_port)
+start_service OrderService ordersdb "$orders_http" "$orders_grpc"
+start_service InventoryService inventorydb "$inventory_http" "$inventory_grpc"
+
+echo "SubmitOrder ($clients clients, ${seconds} s; then $rate orders/s for ${rate_seconds} s) ..."
+ours=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks.dll \
+  --orders "http://127.0.0.1:$orders_grpc" --inventory "http://127.0.0.1:$inventory_grpc" \
+  --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds")
+value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+mkdir -p benchmarks/results
+report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
+{
+  echo "# Orders benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
+  echo
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
+  echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
+  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients. Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). Loopback, one run."
+  echo
+  echo "| measure | ours | baseline | ratio | target |"
+  echo "|---|---|---|---|---|"
+  echo "| orders/s | $(value submit_orders_per_second) (SubmitOrder over gRPC: order, lines, history, outbox in one transaction) | $tps (pgbench: order row + outbox row) | $(ratio "$(value submit_orders_per_second)" "$tps") | ≥ 0.5 |"
+  echo
+  echo "Order received → reserved at $(value latency_rate) orders/s for ${rate_seconds} s ($(value latency_samples) orders reserved, $(value latency_not_reserved) not):"
+  echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 50 ms)."
+} | tee "$report"
+echo
+echo "Report written to $report"
