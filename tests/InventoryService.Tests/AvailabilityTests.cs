@@ -68,10 +68,14 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
     {
         await Host.CreateLocationAsync("WH-1");
         await Host.AdjustAsync("SKU-A", "WH-1", 5);
+        var redis = Host.Redis.GetDatabase();
+
+        // Two invalidations follow the adjustment: the API's after its commit, the publisher's after it published the SKU.
+        await Eventually.ReachesAsync(
+            async () => (string?)await redis.StringGetAsync($"{KeyPrefix}inventory:availability-generation:SKU-A"), generation => generation == "2", what: "both invalidations");
         using var partner = Host.PartnerClient("b2b");
         Assert.Equal(5, await AvailableAsync(partner));
         var key = $"{KeyPrefix}inventory:availability:SKU-A";
-        var redis = Host.Redis.GetDatabase();
         var ttl = await redis.KeyTimeToLiveAsync(key);
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
