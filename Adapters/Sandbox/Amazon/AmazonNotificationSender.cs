@@ -7,7 +7,7 @@ namespace Distribution.Aspire.Adapters.Sandbox.Amazon;
 /// configured faults: duplicates, deliveries out of order, and lost deliveries.
 /// </summary>
 public sealed class AmazonNotificationSender(
-    HttpClient http, IOptions<AmazonSandboxOptions> options, AmazonFaultSwitch faults, TimeProvider time, ILogger<AmazonNotificationSender> logger)
+    HttpClient http, IOptionsMonitor<AmazonSandboxOptions> options, AmazonFaultSwitch faults, TimeProvider time, ILogger<AmazonNotificationSender> logger)
 {
     private readonly Lock _gate = new();
     private object? _heldBack;
@@ -16,7 +16,7 @@ public sealed class AmazonNotificationSender(
 
     public async Task NotifyAsync(SandboxOrder order, string changeType, CancellationToken cancellationToken)
     {
-        var settings = options.Value.Notifications;
+        var settings = options.CurrentValue.Notifications;
         if (string.IsNullOrWhiteSpace(settings.Url))
         {
             return;
@@ -75,7 +75,7 @@ public sealed class AmazonNotificationSender(
                 OrderChangeNotification = new
                 {
                     NotificationLevel = "OrderLevel",
-                    SellerId = options.Value.SellerId,
+                    SellerId = options.CurrentValue.SellerId,
                     order.AmazonOrderId,
                     OrderChangeType = changeType,
                     OrderChangeTrigger = new { TimeOfOrderChange = now, ChangeReason = changeType == "OrderStatusChange" ? "Order status changed" : "Buyer requested change" },
@@ -123,7 +123,7 @@ public sealed class AmazonNotificationSender(
 
     private async Task PostAsync(object notification, CancellationToken cancellationToken)
     {
-        var settings = options.Value.Notifications;
+        var settings = options.CurrentValue.Notifications;
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url) { Content = JsonContent.Create(notification, notification.GetType(), options: OrderShapes.V0Json) };
         if (settings.ApiKey.Length > 0)
         {
