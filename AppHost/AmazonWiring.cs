@@ -21,7 +21,8 @@ public static class AmazonWiring
             .WithEnvironment("Amazon__SpApiBaseUrl", "http://_http.sandbox");
 
         var gatewayPort = builder.Configuration.GetValue("Gateway:Port", 5080);
-        sandbox.WithEnvironment("Sandbox__Amazon__Notifications__Url", $"http://localhost:{gatewayPort}/partners/amazon/notifications")
+        var notificationsUrl = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{gatewayPort}/partners/amazon/notifications");
+        sandbox.WithEnvironment("Sandbox__Amazon__Notifications__Url", notificationsUrl)
             .WithEnvironment("Sandbox__Amazon__Notifications__ApiKey", builder.Configuration["Sandbox:Amazon:ApiKey"] ?? string.Empty);
     }
 }

@@ -174,6 +174,7 @@ public sealed class NotificationFlowTests(TestServers servers)
     [InlineData("{\"NotificationType\":\"ANY_OFFER_CHANGED\",\"NotificationMetadata\":{\"NotificationId\":\"x\"}}", 422, "unsupported_notification_type")]
     [InlineData("{\"NotificationType\":\"ORDER_CHANGE\",\"Payload\":{}}", 422, "invalid_notification")]
     [InlineData("[1,2,3]", 422, "invalid_notification")]
+    [InlineData("{\"NotificationType\":\"ORDER_CHANGE\",\"NotificationMetadata\":{\"NotificationId\":\"n\\u0000\"},\"Payload\":{\"OrderChangeNotification\":{\"AmazonOrderId\":\"1\"}}}", 422, "invalid_notification")]
     public async Task Bad_delivery_gets_problem_details_with_a_stable_code_and_is_kept_for_operators(string body, int status, string code)
     {
         await using var harness = await AmazonHarness.StartAsync(servers);

@@ -71,7 +71,20 @@ public static class NotificationsApi
             }
 
             activity?.SetTag("amazon.notification_id", notification.NotificationId);
-            var stored = await store.InsertAsync(notification.NotificationId, partner.PartnerId, notification.AmazonOrderId, "notification", text, cancellationToken);
+            bool stored;
+            try
+            {
+                stored = await store.InsertAsync(notification.NotificationId, partner.PartnerId, notification.AmazonOrderId, "notification", text, cancellationToken);
+            }
+            catch (Npgsql.PostgresException ex) when (ex.SqlState is Npgsql.PostgresErrorCodes.UntranslatableCharacter or Npgsql.PostgresErrorCodes.CharacterNotInRepertoire
+                or Npgsql.PostgresErrorCodes.InvalidTextRepresentation)
+            {
+                // Valid JSON that PostgreSQL's jsonb refuses (a \u0000 escape): refused like any other bad payload.
+                await exceptions.RecordAsync(AmazonProblemCodes.InvalidNotification, "notification", partner.PartnerId, ex.MessageText, text, cancellationToken);
+                return Rejected(telemetry, StatusCodes.Status422UnprocessableEntity, AmazonProblemCodes.InvalidNotification, "Notification not accepted",
+                    "The notification contains characters that cannot be stored.");
+            }
+
             var receipt = new NotificationReceipt(notification.NotificationId, stored ? "accepted" : "duplicate");
             telemetry.Notification(receipt.Status);
             if (!stored)
