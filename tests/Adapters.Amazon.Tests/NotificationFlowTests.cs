@@ -124,7 +124,7 @@ public sealed class NotificationFlowTests(TestServers servers)
         await harness.StartAdapterAsync(new Dictionary<string, string?> { ["Amazon:ProcessNotifications"] = "true" });
 
         await Eventually.WaitAsync(() => harness.Orders.OrderIds.Count == 2, "both orders submitted");
-        Assert.Equal([first, second], harness.Orders.Submitted.Select(s => s.ChannelOrderId).Distinct().Order());
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), harness.Orders.Submitted.Select(s => s.ChannelOrderId).Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
