@@ -27,6 +27,10 @@ public static class ApplicationServiceExtensions
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // A malformed admin request is a 400 problem in every environment (Development would otherwise throw,
+        // and the exception would surface as a 500).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+
         builder.Services.AddSingleton<SecretProtector>();
         builder.Services.AddSingleton<PartnerStore>();
         builder.Services.AddSingleton<PartnerDirectory>();

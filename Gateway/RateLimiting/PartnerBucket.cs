@@ -12,6 +12,7 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
     private readonly TimeProvider _time = limiter.Time;
     private RatePolicy? _policy;
     private int _local;
+    private int _giveBack;
     private int _lowWater;
     private long _leaseExpires;
     private int _leaseDay;
@@ -34,7 +35,9 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
                 var today = limiter.Today(out var ticksUntilTomorrow);
                 if (policy != _policy)
                 {
-                    // New limits apply from the next lease; earlier denials were made under the old ones.
+                    // New limits apply at once: tokens leased under the old ones go back, earlier denials are forgotten.
+                    _giveBack += _local;
+                    _local = 0;
                     _policy = policy;
                     _deniedUntil = 0;
                     _quotaDeniedDay = -1;
@@ -86,12 +89,13 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
     /// <summary>Under the lock: what to ask Redis for, and the expired lease's leftovers to give back.</summary>
     private TokenBucketScript.RatePolicyArgs PrepareLease(RatePolicy policy, long now, int today)
     {
-        var giveBack = 0;
-        var quotaGiveBack = 0;
+        var giveBack = _giveBack;
+        var quotaGiveBack = _leaseDay == today ? _giveBack : 0;
+        _giveBack = 0;
         if (_local > 0 && (now >= _leaseExpires || _leaseDay != today))
         {
-            giveBack = _local;
-            quotaGiveBack = _leaseDay == today ? _local : 0;
+            giveBack += _local;
+            quotaGiveBack += _leaseDay == today ? _local : 0;
             _local = 0;
         }
 

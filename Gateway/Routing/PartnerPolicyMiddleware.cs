@@ -177,7 +177,7 @@ internal sealed class PartnerPolicyMiddleware(
                 "Destination timed out", "The service behind this route did not answer in time. Retrying an idempotent request is safe."),
             ForwarderError.NoAvailableDestinations => GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
                 "Destination unavailable", "The service behind this route is not available; try again shortly."),
-            ForwarderError.RequestBodyClient when failure.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            ForwarderError.RequestBodyClient when IsTooLarge(failure.Exception) =>
                 GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Request body too large", null),
             ForwarderError.RequestBodyClient => GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, ProblemCodes.BadRequest,
                 "Request body could not be read", null),
@@ -185,6 +185,13 @@ internal sealed class PartnerPolicyMiddleware(
                 "Destination unreachable", "The service behind this route could not be reached; try again shortly."),
         };
     }
+
+    private static bool IsTooLarge(Exception? error) => error switch
+    {
+        null => false,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
+        _ => IsTooLarge(error.InnerException),
+    };
 
     private static void AddDeprecationHeaders(IHeaderDictionary headers, RouteGroup group)
     {

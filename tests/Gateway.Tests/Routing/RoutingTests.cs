@@ -78,10 +78,10 @@ public sealed class RoutingTests(TestServers servers) : IAsyncLifetime
     public async Task Correlation_id_is_returned_and_forwarded_with_the_callers_trace()
     {
         using var client = _harness.PartnerClient(_partner.ApiKey);
-        var traceId = ActivityTraceId.CreateRandom();
+        // The caller's own span: its HttpClient sends traceparent as a child of it.
+        using var callerSpan = new Activity("partner-call").SetIdFormat(ActivityIdFormat.W3C).Start();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/inventory/SKU-1");
         request.Headers.Add("X-Correlation-Id", "corr-routing-1");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var echo = await response.EchoAsync();
@@ -90,7 +90,8 @@ public sealed class RoutingTests(TestServers servers) : IAsyncLifetime
         Assert.Equal("corr-routing-1", echo!.Header("X-Correlation-Id"));
         var forwarded = echo.Header("traceparent");
         Assert.NotNull(forwarded);
-        Assert.Equal(traceId.ToString(), forwarded.Split('-')[1]);
+        Assert.Equal(callerSpan.TraceId.ToString(), forwarded.Split('-')[1]);
+        Assert.NotEqual(callerSpan.SpanId.ToString(), forwarded.Split('-')[2]);
     }
 
     [Fact]
