@@ -4,6 +4,7 @@
 #   bare YARP, same route                             (benchmarks/Gateway.Benchmarks: the proxy library alone)
 #   the gateway: API key + distributed limiter on     (Release build, Production settings, real Postgres + Redis,
 #                                                      audit log and OpenTelemetry instrumentation on, no exporter)
+#   the same gateway with its audit log line off  (what the per-request log costs; metrics stay)
 #   nginx with the equivalent policy                  (key -> partner map, limit_req per partner, upstream keepalive)
 # Each at saturation (wrk -c CONNECTIONS) and at low load (-c 1) for latency; then a noisy neighbour: one partner
 # far over its limit (100/s) while another measures its latency, for the gateway and for nginx.
@@ -58,7 +59,7 @@ set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -c "CREATE DATABASE gatewaydb"
 
-dest_port=$(free_port); yarp_port=$(free_port); gateway_port=$(free_port); nginx_port=$(free_port)
+dest_port=$(free_port); yarp_port=$(free_port); gateway_port=$(free_port); quiet_gateway_port=$(free_port); nginx_port=$(free_port)
 
 # The destination: nginx answering a small JSON body, one worker (it is not what is measured).
 cat >"$work/dest.conf" <<CONF
@@ -82,15 +83,22 @@ Destination="http://127.0.0.1:$dest_port" benchmarks/Gateway.Benchmarks/bin/Rele
   --urls "http://127.0.0.1:$yarp_port" --Destination "http://127.0.0.1:$dest_port" >"$work/yarp.log" 2>&1 &
 pids+=($!)
 
-(cd Gateway && ASPNETCORE_ENVIRONMENT=Production HTTP_PORT=$gateway_port \
-  ConnectionStrings__gatewaydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=gatewaydb" \
-  ConnectionStrings__redis="$TEST_REDIS_CONNECTION" \
-  Gateway__AdminKey="$admin_key" Gateway__SecretsKey="$(head -c 32 /dev/urandom | base64)" \
-  services__orderservice__http__0="http://127.0.0.1:$dest_port" \
-  exec bin/Release/net10.0/Gateway >"$work/gateway.log" 2>&1) &
-pids+=($!)
-wait_for "http://127.0.0.1:$yarp_port/v1/orders/o-1"
+secrets_key=$(head -c 32 /dev/urandom | base64)
+start_gateway() { # port [extra environment...]
+  local port=$1; shift
+  (cd Gateway && exec env ASPNETCORE_ENVIRONMENT=Production HTTP_PORT="$port" \
+    ConnectionStrings__gatewaydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=gatewaydb" \
+    ConnectionStrings__redis="$TEST_REDIS_CONNECTION" \
+    Gateway__AdminKey="$admin_key" Gateway__SecretsKey="$secrets_key" \
+    services__orderservice__http__0="http://127.0.0.1:$dest_port" "$@" \
+    bin/Release/net10.0/Gateway >"$work/gateway-$port.log" 2>&1) &
+  pids+=($!)
+}
+start_gateway "$gateway_port"
 wait_for "http://127.0.0.1:$gateway_port/alive"
+start_gateway "$quiet_gateway_port" Gateway__AuditLog=false
+wait_for "http://127.0.0.1:$yarp_port/v1/orders/o-1"
+wait_for "http://127.0.0.1:$quiet_gateway_port/alive"
 
 create_partner() { # id perSecond burst -> api key
   curl -fs -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' "http://127.0.0.1:$gateway_port/admin/partners" \
@@ -136,11 +144,13 @@ CONF
 nginx -c "$work/proxy.conf" -p "$work"
 wait_for -H "X-Api-Key: $quiet_key" "http://127.0.0.1:$nginx_port/v1/orders/o-1"
 curl -fs -o /dev/null -H "X-Api-Key: $quiet_key" "http://127.0.0.1:$gateway_port/v1/orders/o-1"
+curl -fs -o /dev/null -H "X-Api-Key: $quiet_key" "http://127.0.0.1:$quiet_gateway_port/v1/orders/o-1"
 
 declare -A url=(
   [direct]="http://127.0.0.1:$dest_port/v1/orders/o-1"
   [yarp]="http://127.0.0.1:$yarp_port/v1/orders/o-1"
   [gateway]="http://127.0.0.1:$gateway_port/v1/orders/o-1"
+  [gateway-nolog]="http://127.0.0.1:$quiet_gateway_port/v1/orders/o-1"
   [nginx]="http://127.0.0.1:$nginx_port/v1/orders/o-1"
 )
 
@@ -161,8 +171,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A rps p50 p99 low_p50 low_p99
 for round in $(seq 1 "$rounds"); do
-  for target in direct yarp gateway nginx; do
-    key=""; [ "$target" = gateway ] || [ "$target" = nginx ] && key=$quiet_key
+  for target in direct yarp gateway gateway-nolog nginx; do
+    key=""; [ "$target" = direct ] || [ "$target" = yarp ] || key=$quiet_key
     run_wrk "$threads" "$connections" "$warmup" "${url[$target]}" "$key" >/dev/null
     read -r r a b bad < <(run_wrk "$threads" "$connections" "$duration" "${url[$target]}" "$key")
     [ "$bad" -eq 0 ] || { echo "$target answered $bad non-2xx responses under load" >&2; exit 1; }
@@ -192,12 +202,12 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
-for target in direct yarp gateway nginx; do
-  printf -v "m_rps_$target" '%s' "$(m "${rps[$target]}")"
-  printf -v "m_p50_$target" '%s' "$(m "${p50[$target]}")"
-  printf -v "m_p99_$target" '%s' "$(m "${p99[$target]}")"
-  printf -v "m_lp50_$target" '%s' "$(m "${low_p50[$target]}")"
-  printf -v "m_lp99_$target" '%s' "$(m "${low_p99[$target]}")"
+for target in direct yarp gateway gateway-nolog nginx; do
+  printf -v "m_rps_${target//-/_}" '%s' "$(m "${rps[$target]}")"
+  printf -v "m_p50_${target//-/_}" '%s' "$(m "${p50[$target]}")"
+  printf -v "m_p99_${target//-/_}" '%s' "$(m "${p99[$target]}")"
+  printf -v "m_lp50_${target//-/_}" '%s' "$(m "${low_p50[$target]}")"
+  printf -v "m_lp99_${target//-/_}" '%s' "$(m "${low_p99[$target]}")"
 done
 
 mkdir -p benchmarks/results
@@ -215,8 +225,8 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
   echo
   echo "| target | req/s | vs bare YARP | vs nginx | p50 / p99 at $connections conn (ms) | p50 / p99 at 1 conn (ms) | p99 added vs bare YARP at 1 conn |"
   echo "|---|---|---|---|---|---|---|"
-  for target in direct yarp gateway nginx; do
-    r="m_rps_$target"; a="m_p50_$target"; b="m_p99_$target"; c="m_lp50_$target"; d="m_lp99_$target"
+  for target in direct yarp gateway gateway-nolog nginx; do
+    t=${target//-/_}; r="m_rps_$t"; a="m_p50_$t"; b="m_p99_$t"; c="m_lp50_$t"; d="m_lp99_$t"
     echo "| $target | ${!r} | $(ratio "${!r}" "$m_rps_yarp") | $(ratio "${!r}" "$m_rps_nginx") | ${!a} / ${!b} | ${!c} / ${!d} | $(diff_ms "${!d}" "$m_lp99_yarp") |"
   done
   echo
@@ -231,7 +241,9 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
     echo "| $target | ${alone_p99[$target]} | ${noisy_p99[$target]} | ${noisy_rps[$target]} | ${noisy_limited[$target]:-0} |"
   done
   echo
-  echo "Per round (req/s at $connections connections): direct ${rps[direct]}; yarp ${rps[yarp]}; gateway ${rps[gateway]}; nginx ${rps[nginx]}"
+  echo "\`gateway-nolog\` is the same gateway with \`Gateway:AuditLog=false\` (metrics still recorded)."
+  echo
+  echo "Per round (req/s at $connections connections): direct ${rps[direct]}; yarp ${rps[yarp]}; gateway ${rps[gateway]}; gateway-nolog ${rps[gateway-nolog]}; nginx ${rps[nginx]}"
 } | tee "$report"
 echo
 echo "Report written to $report"
