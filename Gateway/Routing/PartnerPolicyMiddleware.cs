@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using Distribution.Aspire.Gateway.Audit;
 using Distribution.Aspire.Gateway.Authentication;
+using Distribution.Aspire.Gateway.Partners;
 using Distribution.Aspire.Gateway.RateLimiting;
+using Distribution.Aspire.ServiceDefaults.Correlation;
 using Distribution.Aspire.ServiceDefaults.Errors;
+using Distribution.Aspire.ServiceDefaults.Partners;
+using Distribution.Aspire.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -13,11 +18,15 @@ namespace Distribution.Aspire.Gateway.Routing;
 /// <summary>
 /// Runs inside YARP's pipeline, after the route is matched and before anything is forwarded: body and content
 /// type limits, authentication by the route group's scheme, suspension and scope, the partner's rate limit and
-/// quota; then maps forwarding failures to problem details and records the audit entry.
+/// quota; then sets the headers the destination may trust, maps forwarding failures to problem details and
+/// records the audit entry.
 /// </summary>
 internal sealed class PartnerPolicyMiddleware(
-    RequestDelegate next, RouteGroupCatalog catalog, PartnerAuthenticator authenticator, PartnerRateLimiter limiter, GatewayAudit audit)
+    RequestDelegate next, RouteGroupCatalog catalog, PartnerAuthenticator authenticator, PartnerRateLimiter limiter, GatewayAudit audit,
+    IOptions<GatewayOptions> options)
 {
+    private readonly string? _serviceAdminKey = options.Value.ServiceAdminKey is { Length: > 0 } key ? key : null;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
@@ -38,6 +47,7 @@ internal sealed class PartnerPolicyMiddleware(
         {
             if (await AdmitAsync(context, group, request))
             {
+                StampForwardedHeaders(context.Request.Headers, request.Partner);
                 await next(context);
                 await MapForwardingErrorAsync(context);
             }
@@ -141,6 +151,39 @@ internal sealed class PartnerPolicyMiddleware(
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// What a destination learns about the caller comes from the gateway alone. The forwarder copies the incoming
+    /// headers, so they are fixed here: identity headers a caller sent are replaced by the authenticated partner's,
+    /// credentials (API key, operators' key) never travel further (admin pass-through presents the service admin
+    /// key instead), and the correlation id is the one the gateway settled on. W3C trace context is set by the
+    /// forwarder from the gateway's own span.
+    /// </summary>
+    private void StampForwardedHeaders(IHeaderDictionary headers, Partner? partner)
+    {
+        headers.Remove(ApiKeys.HeaderName);
+        headers.Remove(AdminKeyFilter.HeaderName);
+        if (CorrelationContext.Current is { } correlationId)
+        {
+            headers[CorrelationContext.HeaderName] = correlationId;
+        }
+
+        if (partner is not null)
+        {
+            headers[PartnerHeaders.PartnerId] = partner.PartnerId;
+            headers[PartnerHeaders.Channel] = partner.Channel;
+            headers[PartnerHeaders.Scopes] = partner.ScopesHeader;
+            return;
+        }
+
+        headers.Remove(PartnerHeaders.PartnerId);
+        headers.Remove(PartnerHeaders.Channel);
+        headers.Remove(PartnerHeaders.Scopes);
+        if (_serviceAdminKey is not null)
+        {
+            headers[AdminKeyFilter.HeaderName] = _serviceAdminKey;
+        }
     }
 
     private ValueTask<AuthResult> AuthenticateAsync(HttpContext context, RouteGroup group, GatewayRequestFeature request) => group.Auth switch

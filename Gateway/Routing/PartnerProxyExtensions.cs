@@ -12,7 +12,6 @@ public static class PartnerProxyExtensions
         builder.Services.AddSingleton<PartnerAuthenticator>();
         builder.Services.AddSingleton<PartnerRateLimiter>();
         builder.Services.AddSingleton<GatewayAudit>();
-        builder.Services.AddSingleton<ForwardedHeadersTransform>();
 
         // Routes are fixed at start-up from configuration; the policy middleware looks groups up in the same catalog.
         var catalog = new RouteGroupCatalog(Microsoft.Extensions.Options.Options.Create(
@@ -21,7 +20,6 @@ public static class PartnerProxyExtensions
         builder.Services.AddReverseProxy()
             .LoadFromMemory(catalog.Routes, catalog.Clusters)
             .AddServiceDiscoveryDestinationResolver();
-        builder.Services.AddSingleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider>(sp => sp.GetRequiredService<ForwardedHeadersTransform>());
         return builder;
     }
 
