@@ -143,11 +143,12 @@ CREATE TABLE return_lines (
 
 -- What arrived, per line and disposition (a line of two may come back one sellable, one damaged).
 CREATE TABLE return_receipts (
-    return_id   uuid    NOT NULL REFERENCES returns (return_id),
-    line_id     text    NOT NULL,
-    disposition text    NOT NULL CHECK (disposition IN ('restock', 'damaged')),
-    sku         text    NOT NULL,
-    quantity    integer NOT NULL CHECK (quantity > 0),
+    return_id      uuid    NOT NULL REFERENCES returns (return_id),
+    receipt_number integer NOT NULL,
+    line_id        text    NOT NULL,
+    disposition    text    NOT NULL CHECK (disposition IN ('restock', 'damaged')),
+    sku            text    NOT NULL,
+    quantity       integer NOT NULL CHECK (quantity > 0),
     PRIMARY KEY (return_id, line_id, disposition)
 );
 

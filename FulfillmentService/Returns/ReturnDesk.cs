@@ -231,7 +231,7 @@ public sealed class ReturnDesk(
                         new() { Value = order.Currency }, new() { Value = input.ReturnId },
                     },
                 },
-                new("INSERT INTO return_receipts (return_id, line_id, disposition, sku, quantity) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])")
+                new("INSERT INTO return_receipts (return_id, receipt_number, line_id, disposition, sku, quantity) SELECT $1, n, l, d, s, q FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS u(l, d, s, q, n)")
                 {
                     Parameters =
                     {
@@ -311,11 +311,14 @@ public sealed class ReturnDesk(
             $"""
             SELECT return_id, order_id, reference, status, location_id, authorized_at, received_at, refund_amount, currency
             FROM returns WHERE {where};
-            SELECT r.line_id, r.sku, r.quantity, NULL::text FROM return_lines r
-            WHERE r.return_id = (SELECT return_id FROM returns WHERE {where}) AND NOT EXISTS (SELECT 1 FROM return_receipts x WHERE x.return_id = r.return_id)
-            UNION ALL
-            SELECT x.line_id, x.sku, x.quantity, x.disposition FROM return_receipts x
-            WHERE x.return_id = (SELECT return_id FROM returns WHERE {where})
+            SELECT line_id, sku, quantity, disposition FROM (
+                SELECT r.line_id, r.sku, r.quantity, NULL::text AS disposition, r.line_number AS position FROM return_lines r
+                WHERE r.return_id = (SELECT return_id FROM returns WHERE {where}) AND NOT EXISTS (SELECT 1 FROM return_receipts x WHERE x.return_id = r.return_id)
+                UNION ALL
+                SELECT x.line_id, x.sku, x.quantity, x.disposition, x.receipt_number FROM return_receipts x
+                WHERE x.return_id = (SELECT return_id FROM returns WHERE {where})
+            ) AS lines
+            ORDER BY position
             """,
             connection,
             transaction);
