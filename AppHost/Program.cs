@@ -8,19 +8,22 @@ try
     var infrastructure = builder.AddInfrastructure(
         ["gatewaydb", "ordersdb", "inventorydb", "fulfillmentdb", "settlementdb", "amazondb", "shopifydb", "threepldb", "erpdb"]);
 
+    var orderService = builder.AddDistributionService<Projects.OrderService>("orderservice", infrastructure, "ordersdb");
+    var amazonAdapter = builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
-        builder.AddDistributionService<Projects.OrderService>("orderservice", infrastructure, "ordersdb"),
+        orderService,
         builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb"),
         builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb"),
         builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
-        builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb"),
+        amazonAdapter,
         builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb"),
         builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb"),
         builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
     ];
 
-    builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
+    var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
+    builder.WireAmazon(amazonAdapter, orderService, sandbox);
 
     builder.AddGateway(infrastructure, backends).WithStartupBanner();
 
