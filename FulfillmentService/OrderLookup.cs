@@ -25,9 +25,9 @@ public sealed class OrderLookup(OrdersProto.Orders.OrdersClient client, IOptions
         {
             return null;
         }
-        catch (RpcException ex)
+        catch (Exception ex) when (ex is RpcException or HttpRequestException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Order service did not answer for order {OrderId}: {Status}", orderId, ex.StatusCode);
+            logger.LogWarning("Order service did not answer for order {OrderId}: {Error}", orderId, ex is RpcException rpc ? rpc.StatusCode.ToString() : ex.GetType().Name);
             throw new FulfillmentRejectedException(
                 RejectionKind.Unavailable, FulfillmentCodes.OrdersUnavailable, "The order service did not answer; try again later.");
         }

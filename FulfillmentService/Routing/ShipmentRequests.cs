@@ -1,4 +1,5 @@
 using Distribution.Aspire.Contracts;
+using Distribution.Aspire.Contracts.Common.V1;
 using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.FulfillmentService.Domain;
@@ -27,7 +28,7 @@ public sealed class ShipmentRequests(
         activity?.SetTag("fulfillment.order.id", accepted.OrderId.ToString());
         if (accepted.FulfillmentChannel == FulfillmentChannels.Marketplace || accepted.Allocations.Count == 0)
         {
-            Ignore(AcceptedEvent, "marketplace_fulfilled", accepted.OrderId);
+            Ignore(AcceptedEvent, accepted.Allocations.Count == 0 ? "nothing_allocated" : "marketplace_fulfilled", accepted.OrderId);
             return;
         }
 
@@ -56,9 +57,9 @@ public sealed class ShipmentRequests(
         }
 
         var now = time.UtcNowMicroseconds();
+        var address = order.ShipTo ?? new Address();
         var shipTo = new ShipmentAddress(
-            order.ShipTo.Name, order.ShipTo.Line1, string.IsNullOrEmpty(order.ShipTo.Line2) ? null : order.ShipTo.Line2,
-            order.ShipTo.City, order.ShipTo.Region, order.ShipTo.PostalCode, order.ShipTo.Country);
+            address.Name, address.Line1, string.IsNullOrEmpty(address.Line2) ? null : address.Line2, address.City, address.Region, address.PostalCode, address.Country);
         var shipBy = order.RequestedShipBy?.ToDateTimeOffset();
         var total = order.Totals?.Total is { } money && money.TryGetAmount(out var amount) ? amount : 0m;
         var orderCreatedAt = order.CreatedAt?.ToDateTimeOffset() ?? accepted.AcceptedAt;
