@@ -27,9 +27,6 @@ public static class ApplicationServiceExtensions
 
         var services = builder.Services;
 
-        // Unreadable JSON is the caller's mistake: a 400 problem (code bad_request) in every environment,
-        // where Development would otherwise rethrow it and the exception handler answer 500.
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         services.Configure<InventoryOptions>(builder.Configuration.GetSection(InventoryOptions.SectionName));
         services.AddSingleton<InventoryTelemetry>();
         services.AddSingleton<InventoryTransactions>();
