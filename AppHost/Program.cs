@@ -14,7 +14,7 @@ try
     [
         orderService,
         builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb"),
-        builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb"),
+        builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb").WithReference(orderService.GetEndpoint("grpc")),
         builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
         amazonAdapter,
         builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb"),

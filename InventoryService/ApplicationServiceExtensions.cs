@@ -1,3 +1,4 @@
+using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.InventoryService.Admin;
 using Distribution.Aspire.InventoryService.Availability;
@@ -5,6 +6,7 @@ using Distribution.Aspire.InventoryService.Backorders;
 using Distribution.Aspire.InventoryService.Grpc;
 using Distribution.Aspire.InventoryService.OrderEvents;
 using Distribution.Aspire.InventoryService.Reservations;
+using Distribution.Aspire.InventoryService.Returns;
 using Distribution.Aspire.InventoryService.Stock;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
@@ -39,7 +41,8 @@ public static class ApplicationServiceExtensions
         builder.AddMessaging()
             .AddEventHandler<OrderReceived, OrderReceivedHandler>()
             .AddEventHandler<OrderCancelled, OrderCancelledHandler>()
-            .AddEventHandler<OrderShipped, OrderShippedHandler>();
+            .AddEventHandler<OrderShipped, OrderShippedHandler>()
+            .AddEventHandler<ReturnReceived, ReturnReceivedHandler>();
         return builder;
     }
 

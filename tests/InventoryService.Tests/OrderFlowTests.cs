@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.TestInfrastructure;
 
@@ -135,6 +136,32 @@ public sealed class OrderFlowTests(TestServers servers) : InventoryTestBase(serv
 
         Assert.Equal((7, 1, 0), (await Host.PositionsAsync("SKU-A"))["WH-1"]);
         Assert.Equal(1, await Host.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE reason = 'ship'"));
+        await Host.AssertLedgerMatchesPositionsAsync();
+    }
+
+    [Fact]
+    public async Task Return_received_restocks_the_restock_lines_at_the_receiving_location_and_writes_off_damaged_ones()
+    {
+        await Host.CreateLocationAsync("WH-1");
+        await Host.CreateLocationAsync("WH-2");
+        await Host.AdjustAsync("SKU-A", "WH-1", 5);
+        var returned = new ReturnReceived(
+            Guid.NewGuid(),
+            Guid.NewGuid(),
+            "shopify",
+            "WH-2",
+            [new ReturnedLine("1", "SKU-A", 2, "restock"), new ReturnedLine("1", "SKU-A", 1, "damaged"), new ReturnedLine("2", "SKU-B", 1, "damaged")],
+            "29.83",
+            "USD",
+            DateTimeOffset.UtcNow);
+
+        await Host.PublishAsync(returned);
+        await WaitHandledAsync("distribution.return.received.v1", 1);
+
+        Assert.Equal((5, 0, 0), (await Host.PositionsAsync("SKU-A"))["WH-1"]);
+        Assert.Equal((2, 0, 0), (await Host.PositionsAsync("SKU-A"))["WH-2"]);
+        Assert.Empty(await Host.PositionsAsync("SKU-B"));
+        Assert.Equal($"return:{returned.ReturnId}", await Host.ScalarAsync<string>("SELECT reference FROM ledger WHERE reason = 'return'"));
         await Host.AssertLedgerMatchesPositionsAsync();
     }
 
