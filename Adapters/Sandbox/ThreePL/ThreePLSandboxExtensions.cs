@@ -14,7 +14,7 @@ public static class ThreePLSandboxExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreePLSandboxState>();
         builder.Services.AddSingleton<ThreePLDocuments>();
-        builder.Services.AddHttpClient<ThreePLPartnerClient>();
+        builder.Services.AddHttpClient(nameof(ThreePLPartnerClient));
         builder.Services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ThreePLPartnerClient>(
             provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ThreePLPartnerClient))));
         builder.Services.AddHostedService<ThreePLScenarioDriver>();
