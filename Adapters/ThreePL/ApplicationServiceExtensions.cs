@@ -66,7 +66,7 @@ public static class ApplicationServiceExtensions
 
     /// <summary>
     /// The client for calls to 3PLs: per-attempt timeout, retries with jitter honoring Retry-After, and a circuit
-    /// breaker (Microsoft.Extensions.Http.Resilience). The durable outbound queue retries beyond it.
+    /// breaker per partner host (Microsoft.Extensions.Http.Resilience). The durable outbound queue retries beyond it.
     /// </summary>
     private static void AddPartnerClient(this IHostApplicationBuilder builder, PartnerHttpOptions http)
     {
@@ -93,6 +93,8 @@ public static class ApplicationServiceExtensions
                 SamplingDuration = TimeSpan.FromSeconds(30),
             });
             pipeline.AddTimeout(TimeSpan.FromSeconds(http.AttemptTimeoutSeconds));
-        });
+        })
+        // One pipeline (and circuit) per partner host: one 3PL's outage does not block the others.
+        .SelectPipelineByAuthority();
     }
 }

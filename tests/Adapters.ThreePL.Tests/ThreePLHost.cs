@@ -167,6 +167,8 @@ public sealed class ThreePLHost : IAsyncDisposable
         Adapter = app;
     }
 
+    public string ConnectionString => _settings["ConnectionStrings:threepldb"]!;
+
     public Uri AdapterAddress => new($"http://127.0.0.1:{_settings["HTTP_PORT"]}");
 
     public async Task StopAdapterAsync()
