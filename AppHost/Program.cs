@@ -8,19 +8,23 @@ try
     var infrastructure = builder.AddInfrastructure(
         ["gatewaydb", "ordersdb", "inventorydb", "fulfillmentdb", "settlementdb", "amazondb", "shopifydb", "threepldb", "erpdb"]);
 
+    var inventoryService = builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb");
+    var fulfillmentService = builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb");
+    var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
         builder.AddDistributionService<Projects.OrderService>("orderservice", infrastructure, "ordersdb"),
-        builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb"),
-        builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb"),
+        inventoryService,
+        fulfillmentService,
         builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
         builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb"),
         builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb"),
-        builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb"),
+        threePLAdapter,
         builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
     ];
 
-    builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
+    var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
+    builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
 
     builder.AddGateway(infrastructure, backends).WithStartupBanner();
 

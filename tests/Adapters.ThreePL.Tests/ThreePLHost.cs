@@ -28,9 +28,11 @@ public sealed class ThreePLHost : IAsyncDisposable
     public const string Location = "3pl-acme-east";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<WebApplicationBuilder>? _configure;
 
-    private ThreePLHost(TestWebApp backends, RecordingBackends recorded, TestWebApp? sandbox, Dictionary<string, string?> settings)
+    private ThreePLHost(TestWebApp backends, RecordingBackends recorded, TestWebApp? sandbox, Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure)
     {
+        _configure = configure;
         Backends = backends;
         Recorded = recorded;
         Sandbox = sandbox;
@@ -53,7 +55,8 @@ public sealed class ThreePLHost : IAsyncDisposable
         TestServers servers,
         IReadOnlyDictionary<string, string?>? adapter = null,
         bool withSandbox = false,
-        IReadOnlyDictionary<string, string?>? sandbox = null)
+        IReadOnlyDictionary<string, string?>? sandbox = null,
+        Action<WebApplicationBuilder>? configureAdapter = null)
     {
         var recorded = new RecordingBackends();
         var backends = await TestWebApp.StartAsync(
@@ -146,7 +149,7 @@ public sealed class ThreePLHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var host = new ThreePLHost(backends, recorded, sandboxApp, settings);
+        var host = new ThreePLHost(backends, recorded, sandboxApp, settings, configureAdapter);
         await host.StartAdapterAsync();
         return host;
     }
@@ -160,6 +163,7 @@ public sealed class ThreePLHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(_settings);
         builder.AddServiceDefaults();
         builder.AddApplicationServices();
+        _configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapApplicationEndpoints();

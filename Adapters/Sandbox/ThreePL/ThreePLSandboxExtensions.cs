@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Sandbox.ThreePL;
 
@@ -25,7 +26,7 @@ public static class ThreePLSandboxExtensions
     /// The 3PL's receiving side (<c>POST /sandbox/3pl/edi</c> for 940 interchanges, answered with a 997;
     /// <c>POST /sandbox/3pl/orders</c> and <c>/orders/{reference}/cancel</c> for JSON orders), behind the fault
     /// switch; and its controls: <c>GET /sandbox/3pl/inspect</c>, <c>PUT /sandbox/3pl/faults</c>,
-    /// <c>PUT /sandbox/3pl/inventory</c>, <c>POST /sandbox/3pl/inventory:send</c>.
+    /// <c>PUT /sandbox/3pl/credentials</c>, <c>PUT /sandbox/3pl/inventory</c>, <c>POST /sandbox/3pl/inventory:send</c>.
     /// </summary>
     public static WebApplication MapThreePLSandbox(this WebApplication app)
     {
@@ -85,6 +86,13 @@ public static class ThreePLSandboxExtensions
         {
             state.Faults = faults;
             return Results.Json(faults, Json);
+        });
+        control.MapPut("/credentials", (Credentials credentials, IOptions<ThreePLSandboxOptions> options) =>
+        {
+            // Set once the gateway has issued the partner's key (the e2e test and scripts onboard the partner first).
+            options.Value.ApiKey = credentials.ApiKey ?? string.Empty;
+            options.Value.SigningSecret = credentials.SigningSecret ?? string.Empty;
+            return Results.NoContent();
         });
         control.MapPut("/inventory", (Dictionary<string, int> stock, ThreePLSandboxState state) =>
         {
@@ -172,6 +180,8 @@ public static class ThreePLSandboxExtensions
 
         return await next(context);
     }
+
+    public sealed record Credentials(string? ApiKey, string? SigningSecret);
 
     public sealed record JsonOrder(string Reference, IReadOnlyList<JsonOrderLine>? Lines);
 
