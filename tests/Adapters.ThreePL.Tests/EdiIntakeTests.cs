@@ -288,7 +288,35 @@ public sealed class EdiIntakeTests(TestServers servers)
         using var second = await host.PostEdiAsync(X12Text.Interchange(1018, "SW", 2018, X12Text.ShippingAdvice("0001", "DA0000000112", "S112", "1Z", ("1", "SKU-1", 1, 1))));
 
         await Eventually.TrueAsync(() => host.Recorded.Dispatches.Any(d => d.ShipmentId == delayed.ToString()), "the delayed dispatch");
-        await AssertQuarantinedAsync(host, "apply_refused", "FailedPrecondition (shipment_cancelled): refused for the test");
+        await AssertQuarantinedAsync(host, "apply_refused", "RecordDispatch acme-3pl:S112:DA0000000112 refused: FailedPrecondition (shipment_cancelled): refused for the test");
+    }
+
+    [Fact]
+    public async Task An_846_item_Inventory_refuses_is_quarantined_and_the_other_items_are_counted()
+    {
+        await using var host = await ThreePLHost.StartAsync(servers);
+        host.Recorded.RefusedSkus["SKU-NEW"] = "unknown_sku";
+
+        using var response = await host.PostEdiAsync(X12Text.Interchange(1019, "IB", 2019, X12Text.InventoryAdvice("0001", "INV-9", "ACME01", ("SKU-1", 4), ("SKU-NEW", 9), ("SKU-2", 1))));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await AssertQuarantinedAsync(host, "apply_refused", "SetOnHand SKU-NEW@3pl-acme-east refused: NotFound (unknown_sku): no such item");
+        Assert.Equal(["SKU-1", "SKU-2"], host.Recorded.Counts.Select(c => c.Sku));
+    }
+
+    [Fact]
+    public async Task A_sender_id_holding_our_separator_is_answered_without_breaking_the_answer()
+    {
+        await using var host = await ThreePLHost.StartAsync(servers);
+        var text = X12Text.Interchange(1020, "IB", 2020, X12Text.InventoryAdvice("0001", "INV", "ACME01", ("SKU-1", 1)))
+            .Replace("ACME3PL        ", "ACME>3PL~      ", StringComparison.Ordinal).Replace("*>~", "*:!", StringComparison.Ordinal)
+            .Replace("~\n", "!\n", StringComparison.Ordinal);
+
+        using var response = await host.PostEdiAsync(text);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = X12Parser.Parse(await response.Content.ReadAsStringAsync()).Interchanges[0];
+        Assert.Equal(("ACME 3PL", "006"), (answer.ReceiverId, Assert.Single(answer.Acknowledgments)[5]));
     }
 
     [Fact]

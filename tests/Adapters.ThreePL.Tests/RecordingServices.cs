@@ -25,6 +25,9 @@ public sealed class RecordingBackends
     /// <summary>Shipments Fulfillment refuses with FAILED_PRECONDITION and an error-code trailer.</summary>
     public ConcurrentDictionary<string, string> Refused { get; } = new();
 
+    /// <summary>SKUs Inventory does not know (NOT_FOUND, unknown_sku).</summary>
+    public ConcurrentDictionary<string, string> RefusedSkus { get; } = new();
+
     public void ThrowIfDown(string shipmentId = "")
     {
         if (Unavailable)
@@ -77,6 +80,11 @@ public sealed class RecordingInventory(RecordingBackends state) : Inventory.Inve
     public override Task<SetOnHandResponse> SetOnHand(SetOnHandRequest request, ServerCallContext context)
     {
         state.ThrowIfDown();
+        if (state.RefusedSkus.TryGetValue(request.Sku, out var code))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, "no such item"), new Metadata { { "error-code", code } });
+        }
+
         state.Counts.Enqueue(request);
         return Task.FromResult(new SetOnHandResponse { Applied = true, Position = new StockPosition { Sku = request.Sku, LocationId = request.LocationId, OnHand = request.OnHand } });
     }

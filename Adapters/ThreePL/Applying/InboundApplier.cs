@@ -96,9 +96,26 @@ public sealed class InboundApplier(
                     continue;
                 }
 
+                // A refusal of one call (an unknown SKU in an 846) does not hold back the others; transient
+                // failures retry the whole item, which is safe because every call is idempotent.
+                var refusals = new List<string>();
                 foreach (var command in mapping.Commands)
                 {
-                    await ExecuteAsync(command, cancellationToken);
+                    try
+                    {
+                        await ExecuteAsync(command, cancellationToken);
+                    }
+                    catch (RpcException ex) when (!IsTransient(ex.StatusCode) && !cancellationToken.IsCancellationRequested)
+                    {
+                        var code = ex.Trailers.GetValue(ErrorCodeTrailer);
+                        refusals.Add($"{Describe(command)} refused: {ex.StatusCode}{(code is null ? string.Empty : $" ({code})")}: {ex.Status.Detail}");
+                    }
+                }
+
+                if (refusals.Count > 0)
+                {
+                    await QuarantineAsync(connection, transaction, item, ThreePLReasons.ApplyRefused, string.Join("; ", refusals), cancellationToken);
+                    continue;
                 }
 
                 await MarkAsync(connection, transaction, item.WorkId, "applied", null, TimeSpan.Zero, cancellationToken);
@@ -111,11 +128,11 @@ public sealed class InboundApplier(
                 await MarkAsync(connection, transaction, item.WorkId, "pending", $"{ex.StatusCode}: {ex.Status.Detail}", delay, cancellationToken);
                 telemetry.Applied(item.PartnerId, item.Kind, "retry");
             }
-            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not NpgsqlException and not RpcException and not OperationCanceledException)
             {
-                var code = ex.Trailers.GetValue(ErrorCodeTrailer);
-                await QuarantineAsync(connection, transaction, item, ThreePLReasons.ApplyRefused,
-                    $"{ex.StatusCode}{(code is null ? string.Empty : $" ({code})")}: {ex.Status.Detail}", cancellationToken);
+                // A document that cannot be mapped now never will be: kept for an operator instead of blocking the queue.
+                logger.LogError(ex, "Applying {Kind} {WorkId} of partner {PartnerId} failed.", item.Kind, item.WorkId, item.PartnerId);
+                await QuarantineAsync(connection, transaction, item, ThreePLReasons.ApplyFailed, $"{ex.GetType().Name}: {ex.Message}", cancellationToken);
             }
         }
 
@@ -276,6 +293,15 @@ public sealed class InboundApplier(
                 break;
         }
     }
+
+    private static string Describe(FulfillmentCommand command) => command switch
+    {
+        DispatchCommand d => $"RecordDispatch {d.Request.DispatchId}",
+        MilestoneCommand m => $"RecordMilestone {m.Request.Milestone}",
+        AcknowledgeCommand a => $"AcknowledgeShipment {a.Request.ShipmentId}",
+        SetOnHandCommand c => $"SetOnHand {c.Request.Sku}@{c.Request.LocationId}",
+        _ => command.GetType().Name,
+    };
 
     private async Task QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, WorkItem item, string reasonCode, string reason, CancellationToken cancellationToken)
     {

@@ -9,13 +9,14 @@ public static class FunctionalAcknowledgment997
 
     public static X12SetContent Write(FunctionalAcknowledgment ack, string controlNumber)
     {
-        var body = new List<string[]> { new[] { "AK1", ack.FunctionalIdentifier, ack.GroupControlNumber } };
+        // Identifiers are copies of what the partner sent: cleaned, so a stray separator cannot break our answer.
+        var body = new List<string[]> { new[] { "AK1", Copy(ack.FunctionalIdentifier, 2), Copy(ack.GroupControlNumber, 9) } };
         foreach (var set in ack.TransactionSets)
         {
-            body.Add(["AK2", set.TransactionSetIdentifier, set.ControlNumber]);
+            body.Add(["AK2", Copy(set.TransactionSetIdentifier, 3), Copy(set.ControlNumber, 9)]);
             foreach (var note in set.Segments)
             {
-                body.Add(["AK3", note.SegmentId, Number(note.Position), note.LoopIdentifier ?? string.Empty, note.ErrorCode ?? string.Empty]);
+                body.Add(["AK3", Copy(note.SegmentId, 3), Number(note.Position), note.LoopIdentifier ?? string.Empty, note.ErrorCode ?? string.Empty]);
                 foreach (var element in note.Elements)
                 {
                     var position = element.ComponentPosition is { } component
@@ -95,6 +96,8 @@ public static class FunctionalAcknowledgment997
         var ack = new FunctionalAcknowledgment(ak1[1], ak1[2], sets, ak9[1], Int(ak9[2]), Int(ak9[3]), Int(ak9[4]), Codes(ak9, 5));
         return new X12ReadResult<FunctionalAcknowledgment>(ack, problems);
     }
+
+    private static string Copy(string value, int maxLength) => X12Writer.Clean(value, maxLength);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

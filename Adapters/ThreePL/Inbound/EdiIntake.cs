@@ -302,8 +302,13 @@ public sealed class EdiIntake(
 
         // Answered to whoever the interchange says sent it, so a sender we did not recognise still learns why.
         var header = new X12InterchangeHeader(
-            settings.InterchangeQualifier, settings.InterchangeId, received.SenderQualifier, received.SenderId,
+            settings.InterchangeQualifier, settings.InterchangeId, X12Writer.Clean(received.SenderQualifier, 2), X12Writer.Clean(received.SenderId, 15),
             time.GetUtcNow(), interchangeControl, partner.Test, AcknowledgmentRequested: false);
-        return X12Writer.Write(header, groups, ta1 is null ? null : [ta1]);
+        return X12Writer.Write(header, groups, ta1 is null ? null : [ta1 with
+        {
+            ControlNumber = X12Writer.Clean(ta1.ControlNumber, 9),
+            Date = X12Writer.Clean(ta1.Date, 6),
+            Time = X12Writer.Clean(ta1.Time, 4),
+        }]);
     }
 }

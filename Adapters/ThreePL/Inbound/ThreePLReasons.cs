@@ -26,6 +26,7 @@ public static class ThreePLReasons
     public const string UnknownEventType = "unknown_event_type";
     public const string InvalidEvent = "invalid_event";
     public const string ApplyRefused = "apply_refused";
+    public const string ApplyFailed = "apply_failed";
     public const string PartnerRejectedOrder = "partner_rejected_order";
     public const string UnknownAcknowledgedGroup = "unknown_acknowledged_group";
 }
