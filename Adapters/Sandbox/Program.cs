@@ -1,4 +1,5 @@
 using Distribution.Aspire.Adapters.Sandbox.Amazon;
+using Distribution.Aspire.Adapters.Sandbox.ThreePL;
 
 // Local simulators of the partners (Shopify, Amazon SP-API, 3PLs, the ERP) so the topology runs
 // with no outside network. Each simulator lives in its own folder and maps its own routes.
@@ -6,10 +7,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAmazonSandbox();
+builder.AddThreePLSandbox();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapAmazonSandbox();
+app.MapThreePLSandbox();
 
 app.Run();
