@@ -20,9 +20,11 @@ try
         builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
     ];
 
-    builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
+    var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
 
-    builder.AddGateway(infrastructure, backends).WithStartupBanner();
+    var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
+
+    builder.ConnectShopify(backends, sandbox, gateway);
 
     builder.Build().Run();
     return 0;

@@ -1,11 +1,15 @@
+using Distribution.Aspire.Adapters.Sandbox.Shopify;
+
 // Local simulators of the partners (Shopify, Amazon SP-API, 3PLs, the ERP) so the topology runs
 // with no outside network. Each simulator lives in its own folder and maps its own routes.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddShopifySandbox();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapShopifySandbox();
 
 app.Run();
