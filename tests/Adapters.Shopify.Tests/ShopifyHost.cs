@@ -138,6 +138,26 @@ public sealed class ShopifyHost : IAsyncDisposable
         return result is null or DBNull ? default : (T)result;
     }
 
+    /// <summary>Publishes an event through the adapter's own outbox, as another service would through its own.</summary>
+    public async Task PublishAsync<TEvent>(TEvent @event) where TEvent : Contracts.Events.IIntegrationEvent
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await Bus.PublishAsync(@event, transaction);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<(string Status, string? Outcome, int Attempts)?> DeliveryAsync(string deliveryId)
+    {
+        await using var command = Database.CreateCommand("SELECT status, outcome, attempts FROM webhook_deliveries WHERE delivery_id = @id");
+        command.Parameters.AddWithValue("id", deliveryId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2)) : null;
+    }
+
+    public Task<(string Status, string? Outcome, int Attempts)?> ProcessedAsync(string deliveryId) =>
+        Eventually.ReachesAsync(() => DeliveryAsync(deliveryId), d => d is { Status: not "received" }, what: $"delivery {deliveryId} to be processed");
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
