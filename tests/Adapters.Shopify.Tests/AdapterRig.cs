@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using Distribution.Aspire.Adapters.Shopify.Exceptions;
+using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.TestInfrastructure;
 
 namespace Distribution.Aspire.Adapters.Shopify.Tests;
@@ -59,6 +62,20 @@ public sealed class AdapterRig : IAsyncDisposable
         await Adapter.DisposeAsync();
         Adapter = await ShopifyHost.StartAsync(new Dictionary<string, string?>(_settings), overrides);
         Gateway?.Target = Adapter.App.HttpAddress;
+    }
+
+    public static InventoryAvailabilityChanged Availability(string sku, int shopify, long sequence) =>
+        new(sku, shopify + 100, [new ChannelQuantity("amazon", shopify + 50), new ChannelQuantity("shopify", shopify)], sequence, DateTimeOffset.UtcNow);
+
+    /// <summary>Waits for the adapter's start-up sync to map the sandbox catalog (ten SKUs).</summary>
+    public Task SkuMapFilledAsync() =>
+        Eventually.ReachesAsync(() => Adapter.ScalarAsync<long>("SELECT count(*) FROM sku_map"), n => n == 10, what: "the SKU map sync");
+
+    public async Task<List<ShopifyException>> ListExceptionsAsync(string query)
+    {
+        using var response = await Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Get, "/admin/shopify/exceptions" + query));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<List<ShopifyException>>())!;
     }
 
     public async ValueTask DisposeAsync()

@@ -70,7 +70,7 @@ public sealed class OrderFactTests(TestServers servers)
 
         Assert.Equal(("exception", ShopifyCodes.UnknownSku), Outcome(await rig.Adapter.ProcessedAsync("unknown-sku")));
         Assert.Empty(rig.Calls.Submits);
-        var listed = Assert.Single(await WebhookIntakeTests.ListExceptionsAsync(rig, "?stage=mapping"));
+        var listed = Assert.Single(await rig.ListExceptionsAsync("?stage=mapping"));
         Assert.Equal((ShopifyCodes.UnknownSku, id, "unknown-sku"), (listed.Code, listed.ShopifyOrderId!.Value, listed.DeliveryId));
 
         var item = 100L;
@@ -85,7 +85,7 @@ public sealed class OrderFactTests(TestServers servers)
 
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal(("processed", "created"), Outcome(await rig.Adapter.ProcessedAsync("unknown-sku")));
-        Assert.Empty(await WebhookIntakeTests.ListExceptionsAsync(rig, "?status=open"));
+        Assert.Empty(await rig.ListExceptionsAsync("?status=open"));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class OrderFactTests(TestServers servers)
         (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0)), "refused")).Dispose();
 
         Assert.Equal(("exception", "address_incomplete"), Outcome(await rig.Adapter.ProcessedAsync("refused")));
-        var listed = Assert.Single(await WebhookIntakeTests.ListExceptionsAsync(rig, ""));
+        var listed = Assert.Single(await rig.ListExceptionsAsync(""));
         Assert.Equal((ExceptionStage.OrderService, "address_incomplete"), (listed.Stage, listed.Code));
         Assert.Single(rig.Calls.Submits);
     }
@@ -111,7 +111,7 @@ public sealed class OrderFactTests(TestServers servers)
         (await rig.Adapter.PostWebhookAsync("orders/create", """{"line_items": [], "updated_at": "2026-11-01T12:00:00Z"}""", "no-id")).Dispose();
 
         Assert.Equal(("exception", ShopifyCodes.SchemaViolation), Outcome(await rig.Adapter.ProcessedAsync("no-id")));
-        Assert.Equal(ShopifyCodes.SchemaViolation, Assert.Single(await WebhookIntakeTests.ListExceptionsAsync(rig, "")).Code);
+        Assert.Equal(ShopifyCodes.SchemaViolation, Assert.Single(await rig.ListExceptionsAsync("")).Code);
     }
 
     private static (string, string?) Outcome((string Status, string? Outcome, int Attempts)? delivery) => (delivery!.Value.Status, delivery.Value.Outcome);

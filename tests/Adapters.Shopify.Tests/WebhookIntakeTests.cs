@@ -55,7 +55,7 @@ public sealed class WebhookIntakeTests(TestServers servers)
         Assert.Equal(ShopifyCodes.MalformedJson, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         Assert.Equal(0L, await rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM webhook_deliveries"));
 
-        var listed = Assert.Single(await ListExceptionsAsync(rig, "?stage=intake"));
+        var listed = Assert.Single(await rig.ListExceptionsAsync("?stage=intake"));
         Assert.Equal((ShopifyCodes.MalformedJson, "bad-json-1", "orders/create", ShopifyHost.PartnerId), (listed.Code, listed.DeliveryId, listed.Topic, listed.PartnerId));
         using var detail = await rig.Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Get, $"/admin/shopify/exceptions/{listed.Id}"));
         Assert.Equal("""{"id": 1, "line_items": [""", (await detail.Content.ReadFromJsonAsync<ShopifyException>())!.Body);
@@ -69,7 +69,7 @@ public sealed class WebhookIntakeTests(TestServers servers)
         (await rig.Adapter.PostWebhookAsync("orders/create", "[1, 2]", "not-an-object")).Dispose();
         (await rig.Adapter.PostWebhookAsync("orders/create", "[1, 2]", "not-an-object")).Dispose();
 
-        var listed = Assert.Single(await ListExceptionsAsync(rig, ""));
+        var listed = Assert.Single(await rig.ListExceptionsAsync(""));
         Assert.Equal((ShopifyCodes.MalformedJson, 2), (listed.Code, listed.Occurrences));
     }
 
@@ -86,7 +86,7 @@ public sealed class WebhookIntakeTests(TestServers servers)
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         Assert.Equal(0L, await rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM webhook_deliveries"));
-        Assert.Contains(await ListExceptionsAsync(rig, "?stage=intake"), e => e.Code == code);
+        Assert.Contains(await rig.ListExceptionsAsync("?stage=intake"), e => e.Code == code);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class WebhookIntakeTests(TestServers servers)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(ShopifyCodes.PayloadTooLarge, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-        var listed = Assert.Single(await ListExceptionsAsync(rig, ""));
+        var listed = Assert.Single(await rig.ListExceptionsAsync(""));
         Assert.Equal((body.Length, true), ((int)listed.BodyBytes, listed.BodyTruncated));
         using var detail = await rig.Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Get, $"/admin/shopify/exceptions/{listed.Id}"));
         Assert.Equal(100, (await detail.Content.ReadFromJsonAsync<ShopifyException>())!.Body!.Length);
@@ -118,12 +118,5 @@ public sealed class WebhookIntakeTests(TestServers servers)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("unauthorized", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-    }
-
-    public static async Task<List<ShopifyException>> ListExceptionsAsync(AdapterRig rig, string query)
-    {
-        using var response = await rig.Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Get, "/admin/shopify/exceptions" + query));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<List<ShopifyException>>())!;
     }
 }

@@ -16,7 +16,8 @@ public static class ShopifyAdminApi
 
     public static IEndpointRouteBuilder MapShopifyAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup(Prefix).AddEndpointFilter<AdminApiGuard>().WithTags("Shopify sandbox Admin API");
+        // One guard for all calls (AddEndpointFilter<T> would make one per request): it counts calls for the 429 bursts.
+        var api = endpoints.MapGroup(Prefix).AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<AdminApiGuard>()).WithTags("Shopify sandbox Admin API");
         api.MapPost("/inventory_levels/set.json", SetInventoryLevel).WithDisplayName("inventory_levels.set");
         api.MapGet("/inventory_levels.json", ListInventoryLevels).WithDisplayName("inventory_levels.list");
         api.MapGet("/products.json", ListProducts).WithDisplayName("products.list");
