@@ -52,6 +52,9 @@ public sealed class ShopifyOptions
         public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
         public int BatchSize { get; set; } = 20;
+
+        /// <summary>Finished rows are kept this long (dedupe and forensics; Shopify retries for at most 48 hours), then deleted.</summary>
+        public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
     }
 
     public sealed class HttpOptions

@@ -31,14 +31,23 @@ public sealed class WebhookProcessor(
     /// <summary>Attempts for an unexpected (non-transient) failure before the delivery goes on the exceptions list.</summary>
     public const int MaxUnexpectedAttempts = 8;
 
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Webhooks;
+        var nextCleanup = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
             try
             {
+                if (clock.GetUtcNow() >= nextCleanup)
+                {
+                    await DeleteFinishedAsync(settings.Retention, stoppingToken);
+                    nextCleanup = clock.GetUtcNow() + CleanupInterval;
+                }
+
                 foreach (var deliveryId in await DueAsync(settings.BatchSize, stoppingToken))
                 {
                     await ProcessOneAsync(deliveryId, stoppingToken);
@@ -58,6 +67,18 @@ public sealed class WebhookProcessor(
             {
                 await signal.WaitAsync(settings.PollInterval, stoppingToken);
             }
+        }
+    }
+
+    private async Task DeleteFinishedAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "DELETE FROM webhook_deliveries WHERE status IN ('processed', 'skipped') AND processed_at < now() - @retention");
+        command.Parameters.AddWithValue("retention", retention);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogInformation("Deleted {Count} Shopify deliveries finished more than {Retention} ago", deleted, retention);
         }
     }
 
