@@ -93,7 +93,7 @@ public sealed class TopologyModelTests
     /// <summary>The variables the resource's callbacks set, unevaluated (ports are not allocated without a run).</summary>
     private static async Task<Dictionary<string, object>> EnvironmentAsComposedAsync(IResource resource)
     {
-        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), resource);
         foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
         {
             await callback.Callback(context);
