@@ -234,8 +234,9 @@ public sealed class WebhookProcessor(
 
     private static bool IsTransient(Exception error) => error switch
     {
+        // Unimplemented too: an order service not yet serving the method is a deployment in progress, not a bad delivery.
         RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted
-            or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unknown or StatusCode.Internal,
+            or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unknown or StatusCode.Internal or StatusCode.Unimplemented,
         NpgsqlException or TimeoutException or HttpRequestException => true,
         _ => false,
     };
