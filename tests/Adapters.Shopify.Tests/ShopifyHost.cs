@@ -70,7 +70,7 @@ public sealed class ShopifyHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var app = await TestWebApp.StartAsync(
+        var app = await PortRace.StartAsync(() => TestWebApp.StartAsync(
             settings,
             builder =>
             {
@@ -84,7 +84,7 @@ public sealed class ShopifyHost : IAsyncDisposable
                 app.MapMessagingEndpoints();
                 app.MapShopifyWebhooksApi();
                 app.MapShopifyAdminApi();
-            });
+            }));
         return new ShopifyHost(app);
     }
 

@@ -21,9 +21,11 @@ public sealed class WebhookSender(
 {
     public const string HttpClientName = "shopify-webhooks";
     public const int MaxAttempts = 8;
+    public const int MaxInFlight = 4;
     private const int MaxLogEntries = 2000;
 
     private readonly Channel<WebhookDelivery> _queue = Channel.CreateUnbounded<WebhookDelivery>();
+    private readonly Channel<(WebhookDelivery Delivery, bool Duplicate)> _outgoing = Channel.CreateUnbounded<(WebhookDelivery, bool)>();
     private readonly ConcurrentQueue<WebhookAttempt> _log = new();
     private readonly Random _random = new();
     private WebhookDelivery? _heldBack;
@@ -38,16 +40,17 @@ public sealed class WebhookSender(
         return delivery;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll([OrderDeliveriesAsync(stoppingToken), .. Enumerable.Range(0, MaxInFlight).Select(_ => SendLoopAsync(stoppingToken))]);
+
+    /// <summary>Applies the delivery faults: holds one back past the next (out of order), queues some twice (duplicates).</summary>
+    private async Task OrderDeliveriesAsync(CancellationToken stoppingToken)
     {
-        using var inFlight = new SemaphoreSlim(4);
         try
         {
             await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                var fault = faults.Current;
-                var toSend = new List<WebhookDelivery>();
-                if (_heldBack is null && Chance(fault.OutOfOrderRate))
+                if (_heldBack is null && Chance(faults.Current.OutOfOrderRate))
                 {
                     // Held until the next delivery has gone, or for a second if none comes.
                     _heldBack = delivery;
@@ -55,37 +58,25 @@ public sealed class WebhookSender(
                     continue;
                 }
 
-                toSend.Add(delivery);
+                Dispatch(delivery);
                 if (Interlocked.Exchange(ref _heldBack, null) is { } held)
                 {
-                    toSend.Add(held);
-                }
-
-                foreach (var item in toSend)
-                {
-                    var copies = Chance(fault.DuplicateDeliveryRate) ? 2 : 1;
-                    for (var copy = 0; copy < copies; copy++)
-                    {
-                        await inFlight.WaitAsync(stoppingToken);
-                        var duplicate = copy > 0;
-                        _ = Task.Run(async () =>
-                        {
-                            try
-                            {
-                                await SendWithRetriesAsync(item, duplicate, stoppingToken);
-                            }
-                            finally
-                            {
-                                inFlight.Release();
-                            }
-                        }, stoppingToken);
-                    }
+                    Dispatch(held);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: what was not sent is lost, as it would be with a real shop's sandbox restart.
+        }
+    }
+
+    private void Dispatch(WebhookDelivery delivery)
+    {
+        _outgoing.Writer.TryWrite((delivery, false));
+        if (Chance(faults.Current.DuplicateDeliveryRate))
+        {
+            _outgoing.Writer.TryWrite((delivery, true));
         }
     }
 
@@ -96,10 +87,26 @@ public sealed class WebhookSender(
             await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
             if (Interlocked.CompareExchange(ref _heldBack, null, delivery) == delivery)
             {
-                await SendWithRetriesAsync(delivery, duplicate: false, cancellationToken);
+                Dispatch(delivery);
             }
         }
         catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>One of <see cref="MaxInFlight"/> concurrent senders, as Shopify delivers in parallel.</summary>
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (delivery, duplicate) in _outgoing.Reader.ReadAllAsync(stoppingToken))
+            {
+                await SendWithRetriesAsync(delivery, duplicate, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
         }
