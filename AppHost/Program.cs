@@ -29,7 +29,9 @@ try
     builder.WireAmazon(amazonAdapter, orderService, sandbox);
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
 
-    builder.AddGateway(infrastructure, backends).WithStartupBanner();
+    var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
+
+    builder.ConnectShopify(backends, sandbox, gateway);
 
     builder.Build().Run();
     return 0;
