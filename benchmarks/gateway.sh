@@ -193,7 +193,7 @@ for round in $(seq 1 "$rounds"); do
     ticks_after=$(cpu_ticks "$target")
     [ "$bad" -eq 0 ] || { echo "$target answered $bad non-2xx responses under load" >&2; exit 1; }
     rps[$target]+="$r "; p50[$target]+="$a "; p99[$target]+="$b "
-    cpu[$target]+="$(awk -v t=$((ticks_after - ticks_before)) -v n="$done" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", n > 0 ? t * 1000000 / hz / n : 0 }') "
+    cpu[$target]+="$(awk -v t=$((ticks_after - ticks_before)) -v n="$done" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000000 / hz / n : 0) }') "
     read -r r a b bad done < <(run_wrk 1 1 "$duration" "${url[$target]}" "$key")
     low_p50[$target]+="$a "; low_p99[$target]+="$b "
     echo "round $round $target: $(echo "${rps[$target]}" | awk '{print $NF}') req/s at $connections connections ($(echo "${cpu[$target]}" | awk '{print $NF}') us proxy CPU/request); p50/p99 at 1 connection ${a}/${b} ms"
