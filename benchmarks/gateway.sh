@@ -154,7 +154,7 @@ declare -A url=(
   [nginx]="http://127.0.0.1:$nginx_port/v1/orders/o-1"
 )
 
-# wrk's latency figures in ms, requests/s and non-2xx count, as "rps p50 p99 non2xx".
+# wrk's latency figures in ms, requests/s, non-2xx count and requests done, as "rps p50 p99 non2xx requests".
 run_wrk() { # threads connections duration url [key]
   local out
   out=$(wrk -t"$1" -c"$2" -d"$3" --latency ${5:+-H "X-Api-Key: $5"} "$4")
@@ -164,33 +164,50 @@ run_wrk() { # threads connections duration url [key]
     /^ +50%/ { p50 = ms($2) }
     /^ +99%/ { p99 = ms($2) }
     /Non-2xx or 3xx responses:/ { bad = $5 }
-    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, bad }' <<<"$out"
+    / requests in / { done = $1 }
+    END { printf "%.0f %.3f %.3f %d %d\n", rps, p50, p99, bad, done }' <<<"$out"
+}
+# CPU time (clock ticks) a proxy used: the process, or nginx's master and workers. Contention on a busy machine
+# moves throughput and latency a lot; CPU per request much less.
+cpu_ticks() {
+  local pids_of
+  case "$1" in
+    yarp) pids_of=${pids[0]} ;;
+    gateway) pids_of=${pids[1]} ;;
+    gateway-nolog) pids_of=${pids[2]} ;;
+    nginx) pids_of="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | xargs)" ;;
+    *) echo 0; return ;;
+  esac
+  for pid in $pids_of; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | awk '{ s += $1 } END { print s + 0 }'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A rps p50 p99 low_p50 low_p99
+declare -A rps p50 p99 low_p50 low_p99 cpu
 for round in $(seq 1 "$rounds"); do
   for target in direct yarp gateway gateway-nolog nginx; do
     key=""; [ "$target" = direct ] || [ "$target" = yarp ] || key=$quiet_key
     run_wrk "$threads" "$connections" "$warmup" "${url[$target]}" "$key" >/dev/null
-    read -r r a b bad < <(run_wrk "$threads" "$connections" "$duration" "${url[$target]}" "$key")
+    ticks_before=$(cpu_ticks "$target")
+    read -r r a b bad done < <(run_wrk "$threads" "$connections" "$duration" "${url[$target]}" "$key")
+    ticks_after=$(cpu_ticks "$target")
     [ "$bad" -eq 0 ] || { echo "$target answered $bad non-2xx responses under load" >&2; exit 1; }
     rps[$target]+="$r "; p50[$target]+="$a "; p99[$target]+="$b "
-    read -r r a b bad < <(run_wrk 1 1 "$duration" "${url[$target]}" "$key")
+    cpu[$target]+="$(awk -v t=$((ticks_after - ticks_before)) -v n="$done" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000000 / hz / n : 0) }') "
+    read -r r a b bad done < <(run_wrk 1 1 "$duration" "${url[$target]}" "$key")
     low_p50[$target]+="$a "; low_p99[$target]+="$b "
-    echo "round $round $target: $(echo "${rps[$target]}" | awk '{print $NF}') req/s at $connections connections; p50/p99 at 1 connection ${a}/${b} ms"
+    echo "round $round $target: $(echo "${rps[$target]}" | awk '{print $NF}') req/s at $connections connections ($(echo "${cpu[$target]}" | awk '{print $NF}') us proxy CPU/request); p50/p99 at 1 connection ${a}/${b} ms"
   done
 done
 
 # Noisy neighbour: the quiet partner on 4 connections alone, then with the noisy partner hammering on 16.
 declare -A alone_p99 noisy_p99 noisy_rps noisy_limited
 for target in gateway nginx; do
-  read -r r a b bad < <(run_wrk 1 4 "$duration" "${url[$target]}" "$quiet_key")
+  read -r r a b bad done < <(run_wrk 1 4 "$duration" "${url[$target]}" "$quiet_key")
   alone_p99[$target]=$b
   wrk -t1 -c16 -d"$duration" --latency -H "X-Api-Key: $noisy_key" "${url[$target]}" >"$work/noisy-$target.txt" &
   noisy=$!
-  read -r r a b bad < <(run_wrk 1 4 "$duration" "${url[$target]}" "$quiet_key")
+  read -r r a b bad done < <(run_wrk 1 4 "$duration" "${url[$target]}" "$quiet_key")
   wait "$noisy"
   noisy_p99[$target]=$b
   noisy_rps[$target]=$(awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/noisy-$target.txt")
@@ -199,7 +216,7 @@ for target in gateway nginx; do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
+m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median | awk '{ print ($1 >= 1000 ? sprintf("%.0f", $1) : $1) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
 for target in direct yarp gateway gateway-nolog nginx; do
@@ -208,6 +225,7 @@ for target in direct yarp gateway gateway-nolog nginx; do
   printf -v "m_p99_${target//-/_}" '%s' "$(m "${p99[$target]}")"
   printf -v "m_lp50_${target//-/_}" '%s' "$(m "${low_p50[$target]}")"
   printf -v "m_lp99_${target//-/_}" '%s' "$(m "${low_p99[$target]}")"
+  printf -v "m_cpu_${target//-/_}" '%s' "$(m "${cpu[$target]}")"
 done
 
 mkdir -p benchmarks/results
@@ -224,15 +242,17 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
   echo "(partner limit 1,000,000/s) and the audit log on (OpenTelemetry log pipeline; no OTLP collector runs here, so export is not"
   echo "measured); bare YARP is benchmarks/Gateway.Benchmarks."
   echo
-  echo "| target | req/s | vs bare YARP | vs nginx | p50 / p99 at $connections conn (ms) | p50 / p99 at 1 conn (ms) | p99 added vs bare YARP at 1 conn |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| target | req/s | vs bare YARP | vs nginx | proxy CPU µs/request (vs bare YARP) | p50 / p99 at $connections conn (ms) | p50 / p99 at 1 conn (ms) | p99 added vs bare YARP at 1 conn |"
+  echo "|---|---|---|---|---|---|---|---|"
   for target in direct yarp gateway gateway-nolog nginx; do
-    t=${target//-/_}; r="m_rps_$t"; a="m_p50_$t"; b="m_p99_$t"; c="m_lp50_$t"; d="m_lp99_$t"
-    echo "| $target | ${!r} | $(ratio "${!r}" "$m_rps_yarp") | $(ratio "${!r}" "$m_rps_nginx") | ${!a} / ${!b} | ${!c} / ${!d} | $(diff_ms "${!d}" "$m_lp99_yarp") |"
+    t=${target//-/_}; r="m_rps_$t"; a="m_p50_$t"; b="m_p99_$t"; c="m_lp50_$t"; d="m_lp99_$t"; u="m_cpu_$t"
+    cpu_cell="—"; [ "$target" = direct ] || cpu_cell="${!u} ($(ratio "${!u}" "$m_cpu_yarp")×)"
+    echo "| $target | ${!r} | $(ratio "${!r}" "$m_rps_yarp") | $(ratio "${!r}" "$m_rps_nginx") | $cpu_cell | ${!a} / ${!b} | ${!c} / ${!d} | $(diff_ms "${!d}" "$m_lp99_yarp") |"
   done
   echo
   echo "Targets: gateway ≥ 0.9× bare YARP ($(ratio "$m_rps_gateway" "$m_rps_yarp")), ≥ 0.8× nginx with the same policy ($(ratio "$m_rps_gateway" "$m_rps_nginx")),"
-  echo "p99 added ≤ 0.3 ms ($(diff_ms "$m_lp99_gateway" "$m_lp99_yarp") ms at 1 connection)."
+  echo "p99 added ≤ 0.3 ms ($(diff_ms "$m_lp99_gateway" "$m_lp99_yarp") ms at 1 connection). CPU per request, the figure least moved by other load:"
+  echo "gateway $(ratio "$m_cpu_gateway" "$m_cpu_yarp")× bare YARP, $(ratio "$m_cpu_gateway" "$m_cpu_nginx")× nginx."
   echo
   echo "Noisy neighbour (quiet partner on 4 connections; noisy partner limited to 100/s hammering on 16):"
   echo

@@ -77,6 +77,7 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
 
         private readonly ConcurrentDictionary<string, Entry> _entries;
         private readonly ConcurrentDictionary<string, Task<Partner?>> _loading;
+        private int _generation;
 
         public Cache(StringComparer comparer)
         {
@@ -93,6 +94,7 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
 
         public void RemoveWhere(string partnerId)
         {
+            Interlocked.Increment(ref _generation);
             foreach (var (key, entry) in _entries)
             {
                 if (entry.Partner is null || entry.Partner.PartnerId == partnerId)
@@ -105,6 +107,7 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
         private async Task<Partner?> LoadOnceAsync(string key, Func<string, CancellationToken, Task<Partner?>> load, Func<long> expiry, ILogger logger)
         {
             await Task.Yield();
+            var generation = Volatile.Read(ref _generation);
             try
             {
                 var partner = await load(key, CancellationToken.None);
@@ -113,7 +116,12 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
                     _entries.Clear();
                 }
 
-                _entries[key] = new Entry(partner, expiry());
+                // A change announced while this load ran may not be in what it read: do not keep it.
+                if (generation == Volatile.Read(ref _generation))
+                {
+                    _entries[key] = new Entry(partner, expiry());
+                }
+
                 return partner;
             }
             catch (Exception ex) when (_entries.TryGetValue(key, out var stale) && stale.Partner is not null)

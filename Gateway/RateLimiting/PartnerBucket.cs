@@ -13,6 +13,7 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
     private RatePolicy? _policy;
     private int _local;
     private int _giveBack;
+    private int _waiting;
     private int _lowWater;
     private long _leaseExpires;
     private int _leaseDay;
@@ -26,11 +27,18 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
 
     public async ValueTask<RateDecision> AcquireAsync(RatePolicy policy)
     {
+        var waiting = false;
         for (var attempt = 0; ; attempt++)
         {
             Task pending;
             lock (_gate)
             {
+                if (waiting)
+                {
+                    _waiting--;
+                    waiting = false;
+                }
+
                 var now = _time.GetTimestamp();
                 var today = limiter.Today(out var ticksUntilTomorrow);
                 if (policy != _policy)
@@ -72,12 +80,14 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
                     return _fallback.TryAcquire(now, today, ticksUntilTomorrow);
                 }
 
-                if (attempt >= 3)
+                if (attempt >= 8)
                 {
                     // Other requests took each lease we waited for: the shared bucket is all but empty.
                     return RateExceeded(policy, _time.TimestampFrequency / Math.Max(1, policy.PerSecond));
                 }
 
+                _waiting++;
+                waiting = true;
                 _pending ??= LeaseAsync(PrepareLease(policy, now, today), today);
                 pending = _pending;
             }
@@ -109,6 +119,10 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
             var quotaLeft = quota - (_quotaUsedDay == today ? _quotaUsed : 0);
             want = Math.Clamp(Math.Min(want, (int)Math.Min(int.MaxValue, quotaLeft / 4)), 1, maxLease);
         }
+
+        // Requests already waiting spend their tokens the moment the lease arrives, so asking for one each
+        // cannot strand any; without this a slow partner's concurrent requests would queue one Redis call each.
+        want = Math.Max(want, _waiting);
 
         return new TokenBucketScript.RatePolicyArgs(policy.PerSecond, policy.Burst, want, giveBack, policy.DailyQuota ?? 0, quotaGiveBack);
     }

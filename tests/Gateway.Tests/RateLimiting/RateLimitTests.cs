@@ -87,6 +87,29 @@ public sealed class RateLimitTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_requests_of_a_slow_partner_are_served_from_its_whole_burst()
+    {
+        // 1/s leases one token at a time; twenty requests arriving together must still get the twenty tokens.
+        var partner = await _harness.CreatePartnerAsync(["orders"], perSecond: 1, burst: 20);
+        using var client = _harness.PartnerClient(partner.ApiKey);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await client.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken);
+            return response.StatusCode;
+        }));
+        var after = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken);
+            after.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Contains(HttpStatusCode.TooManyRequests, after);
+    }
+
+    [Fact]
     public async Task Successful_answers_carry_the_partners_rate_limit_headers()
     {
         var partner = await _harness.CreatePartnerAsync(["orders"], perSecond: 5, burst: 20);
