@@ -1,4 +1,6 @@
 using Distribution.Aspire.Adapters.Sandbox.Amazon;
+using Distribution.Aspire.Adapters.Sandbox.Shopify;
+using Distribution.Aspire.Adapters.Sandbox.ThreePL;
 
 // Local simulators of the partners (Shopify, Amazon SP-API, 3PLs, the ERP) so the topology runs
 // with no outside network. Each simulator lives in its own folder and maps its own routes.
@@ -6,10 +8,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAmazonSandbox();
+builder.AddShopifySandbox();
+builder.AddThreePLSandbox();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapAmazonSandbox();
+app.MapShopifySandbox();
+app.MapThreePLSandbox();
 
 app.Run();
