@@ -32,6 +32,10 @@ public static class ThreePLWiring
             .WithEnvironment(Partner + "DefaultLocation", "3pl-sandbox")
             .WithEnvironment(Partner + "Locations__SBX1", "3pl-sandbox");
 
+        // Fulfillment routes the stock held at the sandbox 3PL's location to that partner (docs/fulfillment.md).
+        fulfillmentService.WithEnvironment("Fulfillment__Nodes__3pl-sandbox__Kind", "3pl")
+            .WithEnvironment("Fulfillment__Nodes__3pl-sandbox__PartnerId", SandboxPartnerId);
+
         var gatewayPort = builder.Configuration.GetValue("Gateway:Port", 5080);
         sandbox.WithEnvironment("Sandbox__ThreePL__GatewayUrl", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{gatewayPort}"))
             .WithEnvironment("Sandbox__ThreePL__ApiKey", builder.Configuration["Sandbox:ThreePL:ApiKey"] ?? string.Empty)

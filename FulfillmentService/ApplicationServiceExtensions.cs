@@ -41,8 +41,6 @@ public static class ApplicationServiceExtensions
         services.AddGrpcClient<OrdersProto.Orders.OrdersClient>(client => client.Address = ordersAddress).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
-        // Admin JSON bodies that are not JSON get malformed_json, not a 500 in Development.
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         services.AddSingleton<FulfillmentTelemetry>();
         services.AddSingleton<OrderLookup>();
         services.AddSingleton<NodeDirectory>();
