@@ -21,6 +21,7 @@ public sealed class EdiIntakeTests(TestServers servers)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/edi-x12", response.Content.Headers.ContentType?.MediaType);
         var answer = await response.Content.ReadAsStringAsync();
+        Assert.Empty(X12Parser.Parse(answer).EnvelopeErrors);
         var answerInterchange = X12Parser.Parse(answer).Interchanges[0];
         Assert.Equal((X12Text.Us, ThreePLHost.PartnerIsaId), (answerInterchange.SenderId, answerInterchange.ReceiverId));
         var ack = Assert.Single(X12Text.Acknowledgments(answer));
