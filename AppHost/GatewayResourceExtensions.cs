@@ -21,11 +21,16 @@ public static class GatewayResourceExtensions
         var gateway = builder.AddDotnetService<Projects.Gateway>("gateway", httpPort: port)
             .WithExternalHttpEndpoints()
             .WithEnvironment("Gateway__AdminKey", builder.GetOrCreateAdminKey())
+            // Services check their own Admin:Key (the same key in this topology); the gateway presents it when it
+            // passes an operator's call through to a service's admin API.
+            .WithEnvironment("Gateway__ServiceAdminKey", builder.GetOrCreateAdminKey())
+            .WithEnvironment("Gateway__SecretsKey", builder.GetOrCreateSecretsKey())
             .WithDependency(infrastructure.Database("gatewaydb"))
             .WithDependency(infrastructure.Redis);
 
-        // Destinations are found through service discovery; the gateway does not wait for them, so one
-        // failing service does not take the front door down with it.
+        // Destinations are found through service discovery (services__<name>__http__0 for the partner routes,
+        // services__<name>__grpc__0 for health); the gateway does not wait for them, so one failing service does
+        // not take the front door down with it.
         var index = 0;
         foreach (var backend in backends)
         {
@@ -51,5 +56,34 @@ public static class GatewayResourceExtensions
         builder.Configuration["Gateway:AdminKey"] = generated;
         Console.WriteLine($"Gateway admin key for this run (X-Admin-Key): {generated}  — set Gateway__AdminKey to choose your own.");
         return generated;
+    }
+
+    /// <summary>
+    /// The key that encrypts partners' webhook secrets in gatewaydb: <c>Gateway:SecretsKey</c> from configuration,
+    /// else one generated on first use and kept beside the local data (<c>.data/gateway-secrets.key</c>), because
+    /// unlike the admin key it must stay the same as long as the database does.
+    /// </summary>
+    public static string GetOrCreateSecretsKey(this IDistributedApplicationBuilder builder)
+    {
+        if (builder.Configuration["Gateway:SecretsKey"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var dataDirectory = InfrastructureOptions.FromConfiguration(builder.Configuration, builder.AppHostDirectory).DataDirectory;
+        var path = Path.Combine(dataDirectory, "gateway-secrets.key");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(dataDirectory);
+            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        var key = File.ReadAllText(path).Trim();
+        builder.Configuration["Gateway:SecretsKey"] = key;
+        return key;
     }
 }

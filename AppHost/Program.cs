@@ -8,25 +8,30 @@ try
     var infrastructure = builder.AddInfrastructure(
         ["gatewaydb", "ordersdb", "inventorydb", "fulfillmentdb", "settlementdb", "amazondb", "shopifydb", "threepldb", "erpdb"]);
 
+    var orderService = builder.AddDistributionService<Projects.OrderService>("orderservice", infrastructure, "ordersdb");
     var inventoryService = builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb");
-    var fulfillmentService = builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb");
+    var fulfillmentService = builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb").WithReference(orderService.GetEndpoint("grpc"));
+    var amazonAdapter = builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb");
     var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
-        builder.AddDistributionService<Projects.OrderService>("orderservice", infrastructure, "ordersdb"),
+        orderService,
         inventoryService,
         fulfillmentService,
         builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
-        builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb"),
+        amazonAdapter,
         builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb"),
         threePLAdapter,
         builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
     ];
 
     var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
+    builder.WireAmazon(amazonAdapter, orderService, sandbox);
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
 
-    builder.AddGateway(infrastructure, backends).WithStartupBanner();
+    var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
+
+    builder.ConnectShopify(backends, sandbox, gateway);
 
     builder.Build().Run();
     return 0;

@@ -1,4 +1,7 @@
 using Distribution.Aspire.Gateway;
+using Distribution.Aspire.Gateway.Admin;
+using Distribution.Aspire.Gateway.Partners;
+using Distribution.Aspire.Gateway.Routing;
 using Distribution.Aspire.Gateway.Topology;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +13,8 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapTopologyApi();
+app.MapPartnersAdminApi();
+app.MapDeadLettersAdminApi();
+app.MapPartnerProxy();
 
 app.Run();

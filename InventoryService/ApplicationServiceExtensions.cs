@@ -1,3 +1,13 @@
+using Distribution.Aspire.Contracts.Events.Fulfillment;
+using Distribution.Aspire.Contracts.Events.Orders;
+using Distribution.Aspire.InventoryService.Admin;
+using Distribution.Aspire.InventoryService.Availability;
+using Distribution.Aspire.InventoryService.Backorders;
+using Distribution.Aspire.InventoryService.Grpc;
+using Distribution.Aspire.InventoryService.OrderEvents;
+using Distribution.Aspire.InventoryService.Reservations;
+using Distribution.Aspire.InventoryService.Returns;
+using Distribution.Aspire.InventoryService.Stock;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
@@ -14,7 +24,36 @@ public static class ApplicationServiceExtensions
         builder.AddGrpcDefaults();
         builder.AddServiceDatabase(DatabaseName, typeof(ApplicationServiceExtensions).Assembly);
         builder.AddRedisClient(RedisName);
-        builder.AddMessaging();
+
+        var services = builder.Services;
+
+        services.Configure<InventoryOptions>(builder.Configuration.GetSection(InventoryOptions.SectionName));
+        services.AddSingleton<InventoryTelemetry>();
+        services.AddSingleton<InventoryTransactions>();
+        services.AddSingleton<ReservationService>();
+        services.AddSingleton<StockService>();
+        services.AddSingleton<AvailabilityCache>();
+        services.AddSingleton<AvailabilityReader>();
+        services.AddSingleton<BackorderSignal>();
+        services.AddHostedService<AvailabilityPublisher>();
+        services.AddHostedService<BackorderFiller>();
+
+        builder.AddMessaging()
+            .AddEventHandler<OrderReceived, OrderReceivedHandler>()
+            .AddEventHandler<OrderCancelled, OrderCancelledHandler>()
+            .AddEventHandler<OrderShipped, OrderShippedHandler>()
+            .AddEventHandler<ReturnReceived, ReturnReceivedHandler>();
         return builder;
+    }
+
+    /// <summary>gRPC (Inventory, health, reflection), the partner and operator JSON APIs, and the messaging endpoints.</summary>
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.MapGrpcDefaults();
+        app.MapGrpcService<InventoryGrpcService>();
+        app.MapMessagingEndpoints();
+        app.MapAvailabilityApi();
+        app.MapInventoryAdminApi();
+        return app;
     }
 }

@@ -1,7 +1,9 @@
+using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.OrderService.Api.Grpc;
 using Distribution.Aspire.OrderService.Domain;
+using Distribution.Aspire.OrderService.Fulfillment;
 using Distribution.Aspire.OrderService.Lifecycle;
 using Distribution.Aspire.OrderService.Queries;
 using Distribution.Aspire.OrderService.Reservations;
@@ -24,7 +26,10 @@ public static class ApplicationServiceExtensions
         builder.AddRedisClient(RedisName);
         builder.AddMessaging()
             .AddEventHandler<InventoryReserved, InventoryReservedHandler>()
-            .AddEventHandler<InventoryReservationFailed, InventoryReservationFailedHandler>();
+            .AddEventHandler<InventoryReservationFailed, InventoryReservationFailedHandler>()
+            .AddEventHandler<ShipmentRequested, ShipmentRequestedHandler>()
+            .AddEventHandler<ShipmentDispatched, ShipmentDispatchedHandler>()
+            .AddEventHandler<ShipmentDelivered, ShipmentDeliveredHandler>();
 
         builder.Services.AddSingleton<OrderTelemetry>();
         builder.Services.AddSingleton<OrderSubmitter>();

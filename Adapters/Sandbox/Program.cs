@@ -1,3 +1,5 @@
+using Distribution.Aspire.Adapters.Sandbox.Amazon;
+using Distribution.Aspire.Adapters.Sandbox.Shopify;
 using Distribution.Aspire.Adapters.Sandbox.ThreePL;
 
 // Local simulators of the partners (Shopify, Amazon SP-API, 3PLs, the ERP) so the topology runs
@@ -5,11 +7,15 @@ using Distribution.Aspire.Adapters.Sandbox.ThreePL;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddAmazonSandbox();
+builder.AddShopifySandbox();
 builder.AddThreePLSandbox();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapAmazonSandbox();
+app.MapShopifySandbox();
 app.MapThreePLSandbox();
 
 app.Run();

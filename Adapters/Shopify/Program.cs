@@ -1,4 +1,6 @@
 using Distribution.Aspire.Adapters.Shopify;
+using Distribution.Aspire.Adapters.Shopify.Admin;
+using Distribution.Aspire.Adapters.Shopify.Webhooks;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 
@@ -12,5 +14,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapMessagingEndpoints();
+app.MapShopifyWebhooksApi();
+app.MapShopifyAdminApi();
 
 app.Run();

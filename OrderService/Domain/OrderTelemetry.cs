@@ -21,6 +21,8 @@ public sealed class OrderTelemetry
         Rejected = meter.CreateCounter<long>("orders.rejected", description: "Requests refused, by stable error code");
         Transitions = meter.CreateCounter<long>("orders.transitions", description: "Status changes, by the status reached");
         IgnoredEvents = meter.CreateCounter<long>("orders.inventory_events.ignored", description: "Inventory events that came too late to change anything");
+        IgnoredFulfillmentEvents = meter.CreateCounter<long>(
+            "orders.fulfillment_events.ignored", description: "Fulfillment events the order's status did not allow (late, repeated, or after a cancellation)");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -38,6 +40,8 @@ public sealed class OrderTelemetry
     public Counter<long> Transitions { get; }
 
     public Counter<long> IgnoredEvents { get; }
+
+    public Counter<long> IgnoredFulfillmentEvents { get; }
 
     public Activity? Start(string step, string? channel = null, Guid? orderId = null)
     {

@@ -81,13 +81,16 @@ public sealed class OrderLifecycle(NpgsqlDataSource database, IEventBus bus, Ord
     public Task<Order> MarkDeliveredAsync(Guid orderId, string? reason, CancellationToken cancellationToken)
     {
         var why = Reason(reason) ?? "delivered";
-        return ChangeAsync("deliver", orderId, null, async (transaction, head, now) =>
+        return ChangeAsync("deliver", orderId, null, (transaction, head, now) => DeliverLockedAsync(transaction, head, why, now, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Marks a locked order delivered (once; a delivered order is left as it is) and publishes order.delivered.</summary>
+    public async Task DeliverLockedAsync(NpgsqlTransaction transaction, OrderHead head, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await MoveOnceAsync(transaction, head, OrderStatus.Delivered, reason, now, cancellationToken))
         {
-            if (await MoveOnceAsync(transaction, head, OrderStatus.Delivered, why, now, cancellationToken))
-            {
-                await bus.PublishAsync(new OrderDelivered(head.OrderId, head.Channel, head.PartnerId, now), transaction, cancellationToken);
-            }
-        }, cancellationToken);
+            await bus.PublishAsync(new OrderDelivered(head.OrderId, head.Channel, head.PartnerId, now), transaction, cancellationToken);
+        }
     }
 
     public Task<Order> MarkReturnedAsync(Guid orderId, string? reason, CancellationToken cancellationToken)
@@ -97,6 +100,13 @@ public sealed class OrderLifecycle(NpgsqlDataSource database, IEventBus bus, Ord
     }
 
     public Task<Order> RecordShipmentAsync(ShipmentReport shipment, CancellationToken cancellationToken)
+    {
+        var valid = ValidateShipment(shipment);
+        return ChangeAsync("ship", shipment.OrderId, null, (transaction, head, now) => RecordShipmentLockedAsync(transaction, head, valid, now, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The shipment with its texts checked (<c>invalid_shipment</c>, <c>field_too_long</c>, <c>invalid_text</c>) and blanks as null.</summary>
+    public static ShipmentReport ValidateShipment(ShipmentReport shipment)
     {
         var shipmentId = TextRules.Required(shipment.ShipmentId, "shipmentId", OrderLimits.MaxIdLength, OrderCodes.InvalidShipment);
         var carrier = TextRules.Optional(shipment.Carrier, "carrier", OrderLimits.MaxIdLength);
@@ -111,33 +121,42 @@ public sealed class OrderLifecycle(NpgsqlDataSource database, IEventBus bus, Ord
             TextRules.Required(shipped[i].LineId, $"lines[{i}].lineId", OrderLimits.MaxIdLength, OrderCodes.InvalidShipment);
         }
 
-        return ChangeAsync("ship", shipment.OrderId, null, async (transaction, head, now) =>
+        return shipment with { ShipmentId = shipmentId, Carrier = carrier, TrackingNumber = tracking };
+    }
+
+    /// <summary>
+    /// Records a validated shipment of a locked order: once per shipment id, in released or partially shipped,
+    /// never more than was ordered; publishes order.shipped. Answers the order as it is afterwards.
+    /// </summary>
+    public async Task<OrderHead> RecordShipmentLockedAsync(NpgsqlTransaction transaction, OrderHead head, ShipmentReport shipment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var shipmentId = shipment.ShipmentId!;
+        var shipped = shipment.Lines!;
+        if (!await TryRecordShipmentAsync(transaction, head.OrderId, shipment, now, cancellationToken))
         {
-            if (!await TryRecordShipmentAsync(transaction, head.OrderId, shipmentId, shipped, carrier, tracking, now, cancellationToken))
-            {
-                return; // this shipment is already recorded
-            }
+            return head; // this shipment is already recorded
+        }
 
-            if (head.Status is not (OrderStatus.Released or OrderStatus.PartiallyShipped))
-            {
-                OrderStateMachine.EnsureCanMove(head.Status, OrderStatus.Shipped, head.MarketplaceFulfilled);
-            }
+        if (head.Status is not (OrderStatus.Released or OrderStatus.PartiallyShipped))
+        {
+            OrderStateMachine.EnsureCanMove(head.Status, OrderStatus.Shipped, head.MarketplaceFulfilled);
+        }
 
-            var (lines, complete) = await ApplyShippedQuantitiesAsync(transaction, head.OrderId, shipped, cancellationToken);
-            var units = shipped.Sum(l => l.Quantity);
-            var reason = $"shipment {shipmentId}: {units} unit(s){(carrier is null ? string.Empty : $" by {carrier}")}";
-            if (complete || head.Status != OrderStatus.PartiallyShipped)
-            {
-                await OrderTransitions.MoveAsync(transaction, head, complete ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, reason, now, telemetry, cancellationToken);
-            }
-            else
-            {
-                await OrderTransitions.NoteAsync(transaction, head, reason, now, cancellationToken);
-            }
+        var (lines, complete) = await ApplyShippedQuantitiesAsync(transaction, head.OrderId, shipped, cancellationToken);
+        var units = shipped.Sum(l => l.Quantity);
+        var reason = $"shipment {shipmentId}: {units} unit(s){(shipment.Carrier is null ? string.Empty : $" by {shipment.Carrier}")}";
+        if (complete || head.Status != OrderStatus.PartiallyShipped)
+        {
+            head = await OrderTransitions.MoveAsync(transaction, head, complete ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, reason, now, telemetry, cancellationToken);
+        }
+        else
+        {
+            await OrderTransitions.NoteAsync(transaction, head, reason, now, cancellationToken);
+        }
 
-            await bus.PublishAsync(
-                new OrderShipped(head.OrderId, head.Channel, head.PartnerId, shipmentId, lines, complete, carrier, tracking, now), transaction, cancellationToken);
-        }, cancellationToken);
+        await bus.PublishAsync(
+            new OrderShipped(head.OrderId, head.Channel, head.PartnerId, shipmentId, lines, complete, shipment.Carrier, shipment.TrackingNumber, now), transaction, cancellationToken);
+        return head;
     }
 
     private async Task<Order> ChangeAsync(
@@ -193,21 +212,22 @@ public sealed class OrderLifecycle(NpgsqlDataSource database, IEventBus bus, Ord
     }
 
     private static async Task<bool> TryRecordShipmentAsync(
-        NpgsqlTransaction transaction, Guid orderId, string shipmentId, IReadOnlyList<ShippedLineInput> lines, string? carrier, string? tracking, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlTransaction transaction, Guid orderId, ShipmentReport shipment, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO order_shipments (order_id, shipment_id, lines, carrier, tracking_number, recorded_at)
-            VALUES (@order, @shipment, @lines, @carrier, @tracking, @now)
+            INSERT INTO order_shipments (order_id, shipment_id, lines, carrier, tracking_number, recorded_at, fulfillment_shipment_id)
+            VALUES (@order, @shipment, @lines, @carrier, @tracking, @now, @fulfillment_shipment)
             ON CONFLICT DO NOTHING
             """,
             transaction.Connection,
             transaction);
         command.Parameters.AddWithValue("order", orderId);
-        command.Parameters.AddWithValue("shipment", shipmentId);
-        command.Parameters.Add(new NpgsqlParameter("lines", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(lines.Select(l => new { l.LineId, l.Quantity })) });
-        command.Parameters.AddWithValue("carrier", (object?)carrier ?? DBNull.Value);
-        command.Parameters.AddWithValue("tracking", (object?)tracking ?? DBNull.Value);
+        command.Parameters.AddWithValue("shipment", shipment.ShipmentId!);
+        command.Parameters.Add(new NpgsqlParameter("lines", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(shipment.Lines!.Select(l => new { l.LineId, l.Quantity })) });
+        command.Parameters.AddWithValue("carrier", (object?)shipment.Carrier ?? DBNull.Value);
+        command.Parameters.AddWithValue("tracking", (object?)shipment.TrackingNumber ?? DBNull.Value);
+        command.Parameters.AddWithValue("fulfillment_shipment", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)shipment.FulfillmentShipmentId ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

@@ -28,6 +28,10 @@ public static class ProblemDetailsExtensions
                 problem.Detail = "The request could not be completed. Quote the correlation id when reporting this.";
             }
         });
+
+        // Unreadable JSON is the caller's mistake: a 400 problem (code bad_request) in every environment,
+        // where Development would otherwise rethrow it and the exception handler answer 500.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         return builder;
     }
 

@@ -64,6 +64,23 @@ public sealed class TopologyModelTests
     }
 
     [Fact]
+    public async Task Gateway_gets_every_services_http_endpoint_the_service_admin_key_and_a_lasting_secrets_key()
+    {
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next());
+
+        var gateway = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == "gateway");
+        var environment = await EnvironmentAsComposedAsync(gateway);
+
+        Assert.All(Services, name => Assert.Contains($"services__{name}__http__0", environment.Keys));
+        Assert.Equal("model-test-key", environment["Gateway__ServiceAdminKey"]);
+        var secretsKey = Assert.IsType<string>(environment["Gateway__SecretsKey"]);
+        Assert.Equal(32, Convert.FromBase64String(secretsKey).Length);
+        await using var again = await CreateLocalBuilderAsync(FreePort.Next());
+        var sameGateway = again.Resources.OfType<ExecutableResource>().Single(r => r.Name == "gateway");
+        Assert.Equal(secretsKey, (await EnvironmentAsComposedAsync(sameGateway))["Gateway__SecretsKey"]);
+    }
+
+    [Fact]
     public async Task Without_a_dapr_runtime_services_keep_the_redis_streams_transport()
     {
         await using var builder = await CreateLocalBuilderAsync(FreePort.Next(), "--Dapr:DaprdPath=");
@@ -93,7 +110,7 @@ public sealed class TopologyModelTests
     /// <summary>The variables the resource's callbacks set, unevaluated (ports are not allocated without a run).</summary>
     private static async Task<Dictionary<string, object>> EnvironmentAsComposedAsync(IResource resource)
     {
-        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), resource, [], TestContext.Current.CancellationToken);
         foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
         {
             await callback.Callback(context);

@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Distribution.Aspire.Gateway.Tests;
 
 /// <summary>The real gateway on Kestrel (a real loopback port), with real Postgres and Redis.</summary>
-public sealed class GatewayFactory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class GatewayFactory(IDictionary<string, string?> settings, Action<IWebHostBuilder>? configure) : WebApplicationFactory<Program>
 {
-    public static async Task<GatewayFactory> StartAsync(TestServers servers, IDictionary<string, string?> extra)
+    public static async Task<GatewayFactory> StartAsync(TestServers servers, IDictionary<string, string?> extra, Action<IWebHostBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:gatewaydb"] = await servers.CreateDatabaseAsync("gateway"),
+            ["ConnectionStrings:gatewaydb"] = extra.ContainsKey("ConnectionStrings:gatewaydb") ? null : await servers.CreateDatabaseAsync("gateway"),
             ["ConnectionStrings:redis"] = servers.RedisConnectionString,
             ["HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
@@ -20,13 +20,15 @@ public sealed class GatewayFactory(IDictionary<string, string?> settings) : WebA
             settings[key] = value;
         }
 
-        var factory = new GatewayFactory(settings);
+        var factory = new GatewayFactory(settings, configure);
         factory.UseKestrel();
         factory.StartServer();
         return factory;
     }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = new Uri($"http://127.0.0.1:{settings["HTTP_PORT"]}") };
+    public Uri Address => new($"http://127.0.0.1:{settings["HTTP_PORT"]}");
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = Address };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -35,5 +37,7 @@ public sealed class GatewayFactory(IDictionary<string, string?> settings) : WebA
         {
             builder.UseSetting(key, value);
         }
+
+        configure?.Invoke(builder);
     }
 }

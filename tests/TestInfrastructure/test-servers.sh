@@ -63,9 +63,12 @@ ENV
       "${owner[@]}" "$(cat "$dir/pg_bin")/pg_ctl" -D "$dir/pg" -w -s stop -m immediate || true
     fi
     if [ -f "$dir/redis/redis.pid" ]; then
-      kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true
+      pid=$(cat "$dir/redis/redis.pid")
+      kill "$pid" 2>/dev/null || true
+      # redis-server still writes in its folder while it shuts down: removing it first races with that.
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
-    rm -rf "$dir"
+    rm -rf "$dir" || { sleep 0.5; rm -rf "$dir"; }
     ;;
   *)
     echo "usage: test-servers.sh start|stop DIR" >&2

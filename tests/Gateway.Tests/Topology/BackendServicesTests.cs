@@ -45,7 +45,7 @@ public sealed class BackendServicesTests(TestServers servers) : IAsyncLifetime
             ["Gateway:Backends:1"] = "sick",
             ["Gateway:Backends:2"] = "ghost",
             ["Gateway:Backends:3"] = "hung",
-            ["Gateway:BackendHealthTimeoutSeconds"] = "1",
+            ["Gateway:BackendHealthTimeoutSeconds"] = "3",
             ["services:hung:grpc:0"] = $"http://127.0.0.1:{((IPEndPoint)_hung.LocalEndpoint).Port}",
             ["services:healthy:grpc:0"] = _healthy.GrpcAddress.ToString(),
             ["services:sick:grpc:0"] = _sick.GrpcAddress.ToString(),

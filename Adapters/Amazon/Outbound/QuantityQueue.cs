@@ -1,0 +1,112 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Distribution.Aspire.Adapters.Amazon.Outbound;
+
+/// <summary>
+/// The durable outbound queue of channel quantities: one row per SKU holding the latest value, so a burst
+/// of changes (or an outage) ends in one update with the newest quantity, and nothing is lost on a crash.
+/// </summary>
+public sealed class QuantityQueue(NpgsqlDataSource database)
+{
+    /// <summary>Records a newer quantity; an older or repeated sequence changes nothing.</summary>
+    public static async Task EnqueueAsync(
+        string sku, int quantity, long sequence, DateTimeOffset asOf, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO quantity_updates (sku, quantity, sequence, as_of) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (sku) DO UPDATE SET
+                quantity = EXCLUDED.quantity, sequence = EXCLUDED.sequence, as_of = EXCLUDED.as_of, pending = true,
+                -- a SKU already waiting out a failure keeps its back-off: new values do not hammer a partner that is down
+                next_attempt_at = CASE WHEN quantity_updates.pending THEN quantity_updates.next_attempt_at ELSE now() END,
+                attempts = CASE WHEN quantity_updates.pending THEN quantity_updates.attempts ELSE 0 END
+            WHERE quantity_updates.sequence < EXCLUDED.sequence
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = sku });
+        command.Parameters.Add(new() { Value = quantity });
+        command.Parameters.Add(new() { Value = sequence });
+        command.Parameters.Add(new() { Value = asOf });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<QueuedQuantity>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE quantity_updates q SET lease_until = now() + $2, attempts = q.attempts + 1
+            FROM (
+                SELECT sku FROM quantity_updates
+                WHERE pending AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+                ORDER BY next_attempt_at
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED
+            ) due
+            WHERE q.sku = due.sku
+            RETURNING q.sku, q.quantity, q.sequence, q.attempts
+            """);
+        command.Parameters.Add(new() { Value = batchSize });
+        command.Parameters.Add(new() { Value = lease });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new List<QueuedQuantity>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new QueuedQuantity(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt32(3)));
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Amazon accepted these values; a SKU whose value changed meanwhile stays pending for the newer one.</summary>
+    public async Task MarkSentAsync(IReadOnlyList<QueuedQuantity> sent, string? feedId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE quantity_updates q SET
+                sent_quantity = s.quantity, sent_sequence = s.sequence, sent_at = now(), feed_id = $4,
+                pending = (q.sequence <> s.sequence), attempts = 0, lease_until = NULL, last_error = NULL, next_attempt_at = now()
+            FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS s(sku, quantity, sequence)
+            WHERE q.sku = s.sku
+            """);
+        command.Parameters.Add(new() { Value = sent.Select(s => s.Sku).ToArray() });
+        command.Parameters.Add(new() { Value = sent.Select(s => s.Quantity).ToArray() });
+        command.Parameters.Add(new() { Value = sent.Select(s => s.Sequence).ToArray() });
+        command.Parameters.Add(new() { Value = (object?)feedId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Amazon refused the value for good: stop sending it (a newer value is still sent).</summary>
+    public async Task MarkRejectedAsync(QueuedQuantity item, string error, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE quantity_updates SET pending = (sequence <> $2), attempts = 0, lease_until = NULL, last_error = $3
+            WHERE sku = $1
+            """);
+        command.Parameters.Add(new() { Value = item.Sku });
+        command.Parameters.Add(new() { Value = item.Sequence });
+        command.Parameters.Add(new() { Value = Clip(error) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The call did not get through: try again after the delay, with whatever value is newest then.</summary>
+    public async Task RetryLaterAsync(IEnumerable<string> skus, TimeSpan delay, string error, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE quantity_updates SET lease_until = NULL, next_attempt_at = now() + $2, last_error = $3 WHERE sku = ANY($1)
+            """);
+        command.Parameters.Add(new() { Value = skus.ToArray() });
+        command.Parameters.Add(new() { Value = delay });
+        command.Parameters.Add(new() { Value = Clip(error) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A feed that Amazon could not process: its SKUs go out again.</summary>
+    public async Task RequeueFeedAsync(string feedId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "UPDATE quantity_updates SET pending = true, next_attempt_at = now(), feed_id = NULL WHERE feed_id = $1");
+        command.Parameters.Add(new() { Value = feedId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Clip(string text) => text.Length <= 2000 ? text : text[..2000];
+}
+
+public sealed record QueuedQuantity(string Sku, int Quantity, long Sequence, int Attempts);

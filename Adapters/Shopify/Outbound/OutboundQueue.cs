@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Distribution.Aspire.Adapters.Shopify.Outbound;
+
+/// <summary>
+/// The durable outbound queue (<c>outbound_commands</c>). Commands are written in the transaction of the event that
+/// causes them, so an event handled is an update queued. A pending quantity update is one row per SKU: a newer one
+/// replaces its quantity and bumps its version, and the sender deletes the row only if the version it sent is
+/// still the row's, so a value that arrived during the call is sent next instead of being lost. A Shopify outage
+/// only delays the queue.
+/// </summary>
+public sealed class OutboundQueue(NpgsqlDataSource database)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Queues the quantity; false when it only replaced a pending one (coalesced).</summary>
+    public static async Task<bool> EnqueueInventoryAsync(SetInventoryCommand command, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        // A row waiting out a back-off keeps its schedule (a new value must not hammer a shop that is down); a parked
+        // or failed one is due again at once.
+        await using var upsert = new NpgsqlCommand("""
+            INSERT INTO outbound_commands (kind, coalesce_key, payload, sequence) VALUES (@kind, @key, @payload, @sequence)
+            ON CONFLICT (coalesce_key) DO UPDATE SET
+                payload = excluded.payload, sequence = excluded.sequence, version = outbound_commands.version + 1,
+                next_attempt_at = CASE WHEN outbound_commands.status = 'pending' THEN outbound_commands.next_attempt_at ELSE now() END,
+                attempts = CASE WHEN outbound_commands.status = 'pending' THEN outbound_commands.attempts ELSE 0 END,
+                status = 'pending', updated_at = now()
+            WHERE outbound_commands.sequence < excluded.sequence
+            RETURNING (xmax = 0)
+            """, connection, transaction);
+        upsert.Parameters.AddWithValue("kind", OutboundKinds.SetInventory);
+        upsert.Parameters.AddWithValue("key", "inventory:" + command.Sku);
+        upsert.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(command, Json));
+        upsert.Parameters.AddWithValue("sequence", command.Sequence);
+        return await upsert.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>Queues a fulfillment once per shipment.</summary>
+    public static async Task EnqueueFulfillmentAsync(CreateFulfillmentCommand command, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO outbound_commands (kind, coalesce_key, payload) VALUES (@kind, @key, @payload)
+            ON CONFLICT (coalesce_key) DO NOTHING
+            """, connection, transaction);
+        insert.Parameters.AddWithValue("kind", OutboundKinds.CreateFulfillment);
+        insert.Parameters.AddWithValue("key", "fulfillment:" + command.ShipmentId);
+        insert.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(command, Json));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The next due command, leased so that no other replica sends it meanwhile.</summary>
+    public async Task<LeasedCommand?> LeaseNextAsync(TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE outbound_commands SET leased_until = now() + @lease
+            WHERE command_id = (
+                SELECT command_id FROM outbound_commands
+                WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                ORDER BY next_attempt_at, command_id LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING command_id, kind, payload::text, version, attempts
+            """);
+        command.Parameters.AddWithValue("lease", lease);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new LeasedCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4))
+            : null;
+    }
+
+    /// <summary>Done: removes the command unless a newer value replaced it meanwhile (then it is sent next). Runs <paramref name="record"/> in the same transaction.</summary>
+    public async Task CompleteAsync(LeasedCommand leased, Func<NpgsqlConnection, NpgsqlTransaction, Task>? record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (record is not null)
+        {
+            await record(connection, transaction);
+        }
+
+        await using var delete = new NpgsqlCommand("DELETE FROM outbound_commands WHERE command_id = @id AND version = @version", connection, transaction);
+        delete.Parameters.AddWithValue("id", leased.CommandId);
+        delete.Parameters.AddWithValue("version", leased.Version);
+        if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            await using var release = new NpgsqlCommand(
+                "UPDATE outbound_commands SET leased_until = NULL, attempts = 0, next_attempt_at = now() WHERE command_id = @id", connection, transaction);
+            release.Parameters.AddWithValue("id", leased.CommandId);
+            await release.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public Task RescheduleAsync(LeasedCommand leased, TimeSpan delay, string error, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE outbound_commands SET attempts = attempts + 1, next_attempt_at = now() + @delay, leased_until = NULL, last_error = @error, updated_at = now()
+            WHERE command_id = @id
+            """, leased.CommandId, cancellationToken, ("delay", delay), ("error", error));
+
+    /// <summary>Parks a quantity update whose SKU is not in the map; mapping the SKU revives it.</summary>
+    public Task ParkAsync(LeasedCommand leased, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE outbound_commands SET status = 'unmapped', leased_until = NULL, last_error = 'SKU not in the SKU map', updated_at = now()
+            WHERE command_id = @id
+            """, leased.CommandId, cancellationToken);
+
+    public Task FailAsync(LeasedCommand leased, string error, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE outbound_commands SET status = 'failed', attempts = attempts + 1, leased_until = NULL, last_error = @error, updated_at = now()
+            WHERE command_id = @id
+            """, leased.CommandId, cancellationToken, ("error", error));
+
+    /// <summary>Queue depth by kind and status, with the oldest waiting command, for operators.</summary>
+    public async Task<IReadOnlyList<OutboundSummary>> SummarizeAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT kind, status, count(*), min(created_at), max(attempts) FROM outbound_commands GROUP BY kind, status ORDER BY kind, status
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OutboundSummary>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OutboundSummary(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)));
+        }
+
+        return rows;
+    }
+
+    private async Task ExecuteAsync(string sql, long commandId, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("id", commandId);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+public sealed record OutboundSummary(string Kind, string Status, long Count, DateTimeOffset OldestCreatedAt, int MaxAttempts);

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using Distribution.Aspire.Gateway.Partners;
+using Distribution.Aspire.ServiceDefaults.Security;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Distribution.Aspire.Gateway.Authentication;
+
+/// <summary>Identifies the caller of a partner route by the route group's scheme.</summary>
+public sealed class PartnerAuthenticator(
+    PartnerDirectory directory, IConnectionMultiplexer redis, TimeProvider time, IOptions<GatewayOptions> options, ILogger<PartnerAuthenticator> logger)
+{
+    public static readonly TimeSpan SignatureWindow = TimeSpan.FromMinutes(5);
+
+    private readonly byte[]? _adminKeyHash = options.Value.AdminKey is { Length: > 0 } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;
+
+    public async ValueTask<AuthResult> ApiKeyAsync(HttpContext context)
+    {
+        var presented = context.Request.Headers[ApiKeys.HeaderName].ToString();
+        if (presented.Length == 0)
+        {
+            return AuthResult.Unauthorized($"Send your API key in {ApiKeys.HeaderName}.");
+        }
+
+        if (!ApiKeys.TryGetKeyId(presented, out var keyId))
+        {
+            return AuthResult.Unauthorized("The API key is not valid.");
+        }
+
+        var partner = await directory.FindByKeyIdAsync(keyId);
+        return partner is not null && ApiKeys.TryGetKeyId(presented, out var id) && partner.FindKeyHash(id) is { } hash && ApiKeys.Matches(presented, hash)
+            ? AuthResult.Success(partner)
+            : AuthResult.Unauthorized("The API key is not valid.");
+    }
+
+    /// <summary>Shopify webhooks: the shop names the partner, the HMAC over the raw body proves it.</summary>
+    public async ValueTask<AuthResult> ShopifyAsync(HttpContext context, byte[] body)
+    {
+        var shop = context.Request.Headers[RequestSignatures.ShopifyShopHeader].ToString();
+        var signature = context.Request.Headers[RequestSignatures.ShopifyHmacHeader].ToString();
+        if (shop.Length == 0 || signature.Length == 0)
+        {
+            return AuthResult.Unauthorized($"Shopify webhooks need {RequestSignatures.ShopifyShopHeader} and {RequestSignatures.ShopifyHmacHeader}.");
+        }
+
+        var partner = shop.Length <= 255 ? await directory.FindByShopDomainAsync(shop.Trim().ToLowerInvariant()) : null;
+        return partner?.WebhookSecret is { } secret && RequestSignatures.VerifyShopify(secret, body, signature)
+            ? AuthResult.Success(partner)
+            : AuthResult.Unauthorized("The webhook signature is not valid.");
+    }
+
+    /// <summary>
+    /// 3PLs: an API key always; and once the partner has a webhook secret, an <c>X-Signature</c> over timestamp and
+    /// body too, each signature accepted once.
+    /// </summary>
+    public async ValueTask<AuthResult> SignedAsync(HttpContext context, byte[] body)
+    {
+        var byKey = await ApiKeyAsync(context);
+        if (!byKey.Succeeded || byKey.Partner!.WebhookSecret is not { } secret)
+        {
+            return byKey;
+        }
+
+        var header = context.Request.Headers[RequestSignatures.SignatureHeader].ToString();
+        switch (RequestSignatures.VerifySigned(secret, body, header, time.GetUtcNow(), SignatureWindow))
+        {
+            case SignatureCheck.Stale:
+                return AuthResult.Unauthorized("The request signature's timestamp is outside the accepted 5-minute window.");
+            case SignatureCheck.Invalid:
+                return AuthResult.Unauthorized($"Sign the request in {RequestSignatures.SignatureHeader} (t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>).");
+        }
+
+        return await FirstUseAsync(byKey.Partner.PartnerId, header)
+            ? byKey
+            : AuthResult.Unauthorized("This signed request was already received.");
+    }
+
+    /// <summary>The operators' key, for the admin routes the gateway passes through to services.</summary>
+    public bool IsAdmin(HttpContext context)
+    {
+        var presented = context.Request.Headers[AdminKeyFilter.HeaderName].ToString();
+        if (_adminKeyHash is null || presented.Length == 0)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _adminKeyHash);
+    }
+
+    /// <summary>Remembers each signature for twice the window; a second arrival is a replay.</summary>
+    private async Task<bool> FirstUseAsync(string partnerId, string signature)
+    {
+        try
+        {
+            var key = $"gateway:{{{partnerId}}}:signature:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(signature)))}";
+            return await redis.GetDatabase().StringSetAsync(key, 1, 2 * SignatureWindow, When.NotExists);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The timestamp window still bounds replays while Redis is down.
+            logger.LogWarning("Cannot check signature replays ({Reason}); relying on the timestamp window", ex.Message);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Distribution.Aspire.Gateway.Partners;
+
+namespace Distribution.Aspire.Gateway.Routing;
+
+/// <summary>What the policy middleware learned about a request, for the header transform and the audit record.</summary>
+public sealed class GatewayRequestFeature(RouteGroup group)
+{
+    public RouteGroup Group { get; } = group;
+
+    public Partner? Partner { get; set; }
+
+    public long RequestBytes { get; set; }
+}

@@ -1,0 +1,26 @@
+using Distribution.Aspire.Contracts.Events.Fulfillment;
+using Distribution.Aspire.InventoryService.Stock;
+using Distribution.Aspire.Messaging.Consuming;
+
+namespace Distribution.Aspire.InventoryService.Returns;
+
+/// <summary>
+/// return.received → the "restock" lines go back on hand at the receiving location (a ledger entry "return"
+/// referencing the return); "damaged" lines are written off, so stock does not change. Once per event (the inbox).
+/// </summary>
+public sealed class ReturnReceivedHandler(StockService stock) : IEventHandler<ReturnReceived>
+{
+    public const string Restock = "restock";
+    public const string Reason = "return";
+
+    public async Task HandleAsync(ReturnReceived @event, EventContext context, CancellationToken cancellationToken)
+    {
+        var changes = new StockChanges();
+        // Positions are locked in SKU order, as every inventory transaction locks them.
+        foreach (var line in @event.Lines.Where(l => l.Disposition == Restock && l.Quantity > 0).OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            await stock.AdjustAsync(
+                context.Transaction, line.Sku, @event.LocationId, line.Quantity, Reason, $"return:{@event.ReturnId}", changes, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using Distribution.Aspire.Adapters.Shopify.Exceptions;
+using Distribution.Aspire.Contracts.Orders.V1;
+using Distribution.Aspire.TestInfrastructure;
+
+namespace Distribution.Aspire.Adapters.Shopify.Tests;
+
+/// <summary>Facts about one order in any order of arrival end in the same state; what cannot be taken is listed, not lost.</summary>
+public sealed class OrderFactTests(TestServers servers)
+{
+    [Fact]
+    public async Task Update_before_create_creates_the_order_from_the_update_and_the_late_create_is_stale()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        var id = ShopifyBodies.NewOrderId();
+
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0.AddMinutes(5), firstLineQuantity: 2)), "update")).Dispose();
+        Assert.Equal("created", (await rig.Adapter.ProcessedAsync("update"))!.Value.Outcome);
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0, firstLineQuantity: 1)), "create")).Dispose();
+
+        Assert.Equal(("skipped", "stale"), Outcome(await rig.Adapter.ProcessedAsync("create")));
+        var submitted = Assert.Single(rig.Calls.Submits);
+        Assert.Equal(2, submitted.Lines[0].Quantity);
+        Assert.Equal(2, rig.Calls.ByChannelOrderId(id.ToString())!.Lines[0].Quantity);
+    }
+
+    [Fact]
+    public async Task Newer_update_after_create_is_submitted_as_a_change()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        var id = ShopifyBodies.NewOrderId();
+
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0)), "create")).Dispose();
+        await rig.Adapter.ProcessedAsync("create");
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0.AddMinutes(1), firstLineQuantity: 3)), "update")).Dispose();
+
+        Assert.Equal(("processed", "updated"), Outcome(await rig.Adapter.ProcessedAsync("update")));
+        Assert.Equal(3, rig.Calls.ByChannelOrderId(id.ToString())!.Lines[0].Quantity);
+        Assert.Equal("paid", await rig.Adapter.ScalarAsync<string>("SELECT financial_status FROM shopify_orders WHERE shopify_order_id = @id", ("id", id)));
+    }
+
+    [Fact]
+    public async Task Cancellation_before_create_submits_then_cancels_and_every_later_fact_is_ignored()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        var id = ShopifyBodies.NewOrderId();
+        var cancelledAt = ShopifyBodies.T0.AddMinutes(10);
+
+        (await rig.Adapter.PostWebhookAsync("orders/cancelled", ShopifyBodies.Bytes(ShopifyBodies.Order(id, cancelledAt, cancelledAt: cancelledAt)), "cancel")).Dispose();
+        Assert.Equal(("processed", "cancelled"), Outcome(await rig.Adapter.ProcessedAsync("cancel")));
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0)), "create")).Dispose();
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, cancelledAt.AddMinutes(1), firstLineQuantity: 5)), "late-update")).Dispose();
+
+        Assert.Equal(("skipped", "already_cancelled"), Outcome(await rig.Adapter.ProcessedAsync("create")));
+        Assert.Equal(("skipped", "already_cancelled"), Outcome(await rig.Adapter.ProcessedAsync("late-update")));
+        Assert.Single(rig.Calls.Submits);
+        var cancel = Assert.Single(rig.Calls.Cancels);
+        Assert.Contains("customer", cancel.Reason, StringComparison.Ordinal);
+        Assert.Equal(OrderStatus.Cancelled, rig.Calls.ByChannelOrderId(id.ToString())!.Status);
+    }
+
+    [Fact]
+    public async Task Unknown_sku_goes_on_the_exceptions_list_and_a_retry_after_mapping_the_sku_submits_the_order()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, adapter: new Dictionary<string, string?> { ["Shopify:RequireKnownSku"] = "true" });
+        var id = ShopifyBodies.NewOrderId();
+
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0)), "unknown-sku")).Dispose();
+
+        Assert.Equal(("exception", ShopifyCodes.UnknownSku), Outcome(await rig.Adapter.ProcessedAsync("unknown-sku")));
+        Assert.Empty(rig.Calls.Submits);
+        var listed = Assert.Single(await rig.ListExceptionsAsync("?stage=mapping"));
+        Assert.Equal((ShopifyCodes.UnknownSku, id, "unknown-sku"), (listed.Code, listed.ShopifyOrderId!.Value, listed.DeliveryId));
+
+        var item = 100L;
+        foreach (var sku in new[] { "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK" })
+        {
+            using var map = ShopifyHost.Admin(HttpMethod.Put, $"/admin/shopify/sku-map/{sku}");
+            map.Content = JsonContent.Create(new { inventoryItemId = item++, locationId = 7 });
+            (await rig.Adapter.Client.SendAsync(map)).EnsureSuccessStatusCode();
+        }
+
+        using var retry = await rig.Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Post, $"/admin/shopify/exceptions/{listed.Id}:retry"));
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(("processed", "created"), Outcome(await rig.Adapter.ProcessedAsync("unknown-sku")));
+        Assert.Empty(await rig.ListExceptionsAsync("?status=open"));
+    }
+
+    [Fact]
+    public async Task Refusal_by_the_order_service_is_listed_with_its_own_code_and_not_retried()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        var id = ShopifyBodies.NewOrderId();
+        rig.Calls.Refuse[id.ToString()] = "address_incomplete";
+
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0)), "refused")).Dispose();
+
+        Assert.Equal(("exception", "address_incomplete"), Outcome(await rig.Adapter.ProcessedAsync("refused")));
+        var listed = Assert.Single(await rig.ListExceptionsAsync(""));
+        Assert.Equal((ExceptionStage.OrderService, "address_incomplete"), (listed.Stage, listed.Code));
+        Assert.Single(rig.Calls.Submits);
+    }
+
+    [Fact]
+    public async Task Order_payload_without_an_id_is_a_schema_violation_on_the_exceptions_list()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+
+        (await rig.Adapter.PostWebhookAsync("orders/create", """{"line_items": [], "updated_at": "2026-11-01T12:00:00Z"}""", "no-id")).Dispose();
+
+        Assert.Equal(("exception", ShopifyCodes.SchemaViolation), Outcome(await rig.Adapter.ProcessedAsync("no-id")));
+        Assert.Equal(ShopifyCodes.SchemaViolation, Assert.Single(await rig.ListExceptionsAsync("")).Code);
+    }
+
+    private static (string, string?) Outcome((string Status, string? Outcome, int Attempts)? delivery) => (delivery!.Value.Status, delivery.Value.Outcome);
+}

@@ -1,0 +1,111 @@
+using Distribution.Aspire.Adapters.Sandbox.Shopify;
+using Distribution.Aspire.Contracts.Events.Inventory;
+using Distribution.Aspire.TestInfrastructure;
+
+namespace Distribution.Aspire.Adapters.Shopify.Tests;
+
+/// <summary>Quantities reach the sandbox shop through the durable, coalescing queue and the paced, resilient client.</summary>
+public sealed class OutboundTests(TestServers servers)
+{
+    [Fact]
+    public async Task Updates_during_a_shopify_outage_are_coalesced_and_only_the_latest_quantity_is_sent_when_it_ends()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        sandbox.Faults.Set(new ShopifyFaults { Outage = true, EchoInventoryWebhooks = false });
+
+        for (var sequence = 1; sequence <= 20; sequence++)
+        {
+            await rig.Adapter.PublishAsync(Availability("SKU-0001", sequence * 3, sequence));
+        }
+
+        await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT last_sequence FROM inventory_sync WHERE sku = 'SKU-0001'"), s => s == 20, what: "all 20 updates handled");
+        await Eventually.ReachesAsync(() => Task.FromResult(sandbox.Calls.Snapshot().Where(c => c.Status == 503).Sum(c => c.Count)), n => n > 0, what: "calls into the outage");
+        Assert.Empty(await sandbox.ToldAsync());
+
+        sandbox.Faults.Set(new ShopifyFaults { EchoInventoryWebhooks = false });
+
+        // At most one stale value can arrive: the one a retry inside the HTTP pipeline was carrying when the outage ended.
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t is [{ Available: 60 }], TimeSpan.FromSeconds(30), "the latest quantity to arrive");
+        Assert.InRange(told[0].TimesTold, 1, 2);
+        await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM outbound_commands"), n => n == 0, what: "the queue to empty");
+    }
+
+    [Fact]
+    public async Task Throttled_calls_wait_out_retry_after_and_every_quantity_arrives()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        sandbox.Faults.Set(new ShopifyFaults { Throttle429Every = 3, Throttle429Burst = 1, RetryAfterSeconds = 0.5, EchoInventoryWebhooks = false });
+
+        for (var i = 1; i <= 8; i++)
+        {
+            await rig.Adapter.PublishAsync(Availability($"SKU-{i:D4}", 10 + i, 1));
+        }
+
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 8, TimeSpan.FromSeconds(60), "all eight quantities");
+        Assert.All(told, t => Assert.Equal(10 + int.Parse(t.Sku[4..], System.Globalization.CultureInfo.InvariantCulture), t.Available));
+        var calls = sandbox.Calls.Snapshot();
+        Assert.True(calls.Any(c => c.Operation == "inventory_levels.set" && c.Status == 429), string.Join(", ", calls));
+        Assert.Equal(0L, await rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM shopify_exceptions"));
+    }
+
+    [Fact]
+    public async Task Client_paces_itself_by_the_call_limit_header_and_never_overflows_the_bucket()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true,
+            adapter: new Dictionary<string, string?> { ["Shopify:Http:LeakPerSecond"] = "4", ["Shopify:Http:BucketHeadroom"] = "1" },
+            sandbox: new Dictionary<string, string?> { ["Sandbox:Shopify:Bucket:Size"] = "4", ["Sandbox:Shopify:Bucket:LeakPerSecond"] = "4" });
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        sandbox.Faults.Set(new ShopifyFaults { EchoInventoryWebhooks = false });
+
+        for (var i = 1; i <= 10; i++)
+        {
+            await rig.Adapter.PublishAsync(Availability($"SKU-{i:D4}", i, 1));
+        }
+
+        await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 10, TimeSpan.FromSeconds(60), "all ten quantities");
+        Assert.DoesNotContain(sandbox.Calls.Snapshot(), c => c.Status == 429);
+    }
+
+    [Fact]
+    public async Task Quantity_for_an_unmapped_sku_waits_until_the_sku_is_mapped()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        (await rig.Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Delete, "/admin/shopify/sku-map/SKU-0003"))).EnsureSuccessStatusCode();
+
+        await rig.Adapter.PublishAsync(Availability("SKU-0003", 42, 1));
+        await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<string>("SELECT status FROM outbound_commands"), s => s == "unmapped", what: "the update to be parked");
+
+        var product = sandbox.Shop.ProductBySku("SKU-0003")!;
+        using var map = ShopifyHost.Admin(HttpMethod.Put, "/admin/shopify/sku-map/SKU-0003");
+        map.Content = System.Net.Http.Json.JsonContent.Create(new { inventoryItemId = product.InventoryItemId, locationId = sandbox.Shop.LocationId });
+        (await rig.Adapter.Client.SendAsync(map)).EnsureSuccessStatusCode();
+
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 1, what: "the parked quantity");
+        Assert.Equal(("SKU-0003", 42), (told[0].Sku, told[0].Available));
+    }
+
+    [Fact]
+    public async Task Older_availability_than_the_newest_seen_is_skipped()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+
+        await rig.Adapter.PublishAsync(Availability("SKU-0005", 7, 10));
+        await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 1, what: "the first quantity");
+        await rig.Adapter.PublishAsync(Availability("SKU-0005", 99, 9));
+        await rig.Adapter.PublishAsync(Availability("SKU-0005", 8, 11));
+
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Single().Available == 8, what: "the newest quantity");
+        Assert.Equal(2, told.Single().TimesTold);
+    }
+
+    private static InventoryAvailabilityChanged Availability(string sku, int shopify, long sequence) => AdapterRig.Availability(sku, shopify, sequence);
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Distribution.Aspire.Gateway.Tests.Audit;
+
+/// <summary>Every partner request leaves a structured log entry and metrics tagged by partner and route group.</summary>
+public sealed class AuditTests(TestServers servers) : IAsyncLifetime
+{
+    private readonly RecordingLoggerProvider _logs = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, Dictionary<string, object?> Tags)> _measurements = new();
+    private readonly MeterListener _listener = new();
+    private GatewayHarness _harness = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name.StartsWith("gateway.partner.", StringComparison.Ordinal))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            _measurements.Enqueue((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        _listener.Start();
+        _harness = await GatewayHarness.StartAsync(servers, configure: web => web.ConfigureServices(services => services.AddLogging(l => l.AddProvider(_logs))));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        await _harness.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_partner_request_is_logged_and_counted_with_partner_route_status_bytes_and_correlation_id()
+    {
+        var partner = await _harness.CreatePartnerAsync(["orders"]);
+        using var client = _harness.PartnerClient(partner.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/orders") { Content = new StringContent("{\"channelOrderId\":\"PO-1\"}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Correlation-Id", "audit-corr-1");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var responseLength = (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entry = Assert.Single(_logs.Entries, e => e.Category == "Distribution.Aspire.Gateway.Audit" && e.Message.Contains(partner.PartnerId, StringComparison.Ordinal));
+        Assert.Contains(" orders POST -> 200 ", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("25 B in", entry.Message, StringComparison.Ordinal);
+        Assert.Contains($"{responseLength} B out", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("audit-corr-1", entry.Message, StringComparison.Ordinal);
+        var counted = Assert.Single(_measurements, m => m.Instrument == "gateway.partner.requests" && Equals(m.Tags["partner"], partner.PartnerId));
+        Assert.Equal("orders", counted.Tags["route_group"]);
+        Assert.Equal(200, counted.Tags["http.response.status_code"]);
+        Assert.Contains(_measurements, m => m.Instrument == "gateway.partner.response.body.size" && Equals(m.Tags["partner"], partner.PartnerId) && m.Value == responseLength);
+    }
+
+    [Fact]
+    public async Task A_refused_request_is_audited_as_anonymous_without_its_key()
+    {
+        using var client = _harness.PartnerClient("dak_0123456789abcdef_secret-part-that-must-not-be-logged");
+
+        using var response = await client.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(_logs.Entries, e => e.Category == "Distribution.Aspire.Gateway.Audit" && e.Message.Contains("anonymous orders GET -> 401", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("secret-part-that-must-not-be-logged", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Distribution.Aspire.Gateway.Authentication;
+using Distribution.Aspire.TestInfrastructure;
+
+namespace Distribution.Aspire.Gateway.Tests.Authentication;
+
+/// <summary>
+/// 3PLs: an API key always, and once the partner has a webhook secret, <c>X-Signature: t=…,v1=…</c> over timestamp
+/// and body, fresh (within 5 minutes) and used once.
+/// </summary>
+public sealed class SignedRequestTests(TestServers servers) : IAsyncLifetime
+{
+    private const string Secret = "3pl-shared-secret";
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("ISA*00*          *00*          *ZZ*WAREHOUSE      *ZZ*DISTRIBUTOR    *~");
+
+    private GatewayHarness _harness = null!;
+
+    public async ValueTask InitializeAsync() => _harness = await GatewayHarness.StartAsync(servers);
+
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Without_a_webhook_secret_the_api_key_alone_is_enough()
+    {
+        var partner = await _harness.CreatePartnerAsync(["3pl"], kind: "3pl", channel: "3pl");
+
+        using var response = await SendAsync(partner, Body, signature: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(partner.PartnerId, (await response.EchoAsync())!.Header("X-Partner-Id"));
+    }
+
+    [Fact]
+    public async Task With_a_webhook_secret_a_fresh_signature_over_the_body_is_required()
+    {
+        var partner = await SignedPartnerAsync();
+
+        using var unsigned = await SendAsync(partner, Body, signature: null);
+        using var signed = await SendAsync(partner, Body, Sign(Body, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        Assert.Equal("threepl-adapter", (await signed.EchoAsync())!.Destination);
+    }
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    [InlineData(-3600)]
+    public async Task A_timestamp_outside_five_minutes_is_refused(int offsetSeconds)
+    {
+        var partner = await SignedPartnerAsync();
+
+        using var response = await SendAsync(partner, Body, Sign(Body, DateTimeOffset.UtcNow.AddSeconds(offsetSeconds)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("window", (await response.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_signed_request_is_accepted_once()
+    {
+        var partner = await SignedPartnerAsync();
+        var signature = Sign(Body, DateTimeOffset.UtcNow);
+
+        using var first = await SendAsync(partner, Body, signature);
+        using var replay = await SendAsync(partner, Body, signature);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("tampered body")]
+    [InlineData("wrong secret")]
+    [InlineData("garbage header")]
+    public async Task Signatures_that_do_not_match_are_refused(string how)
+    {
+        var partner = await SignedPartnerAsync();
+        var now = DateTimeOffset.UtcNow;
+        var (body, signature) = how switch
+        {
+            "tampered body" => ([.. Body, (byte)'X'], Sign(Body, now)),
+            "wrong secret" => (Body, RequestSignatures.Sign("other-secret"u8, Body, now.ToUnixTimeSeconds())),
+            _ => (Body, "t=abc,v1=xyz"),
+        };
+
+        using var response = await SendAsync(partner, body, signature);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_valid_signature_does_not_replace_the_api_key()
+    {
+        var partner = await SignedPartnerAsync();
+        using var client = _harness.Client();
+        using var request = Request(Body, Sign(Body, DateTimeOffset.UtcNow));
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task<TestPartner> SignedPartnerAsync()
+    {
+        var partner = await _harness.CreatePartnerAsync(["3pl"], kind: "3pl", channel: "3pl");
+        await _harness.SetWebhookSecretAsync(partner.PartnerId, Secret);
+        return partner;
+    }
+
+    private static string Sign(byte[] body, DateTimeOffset at) => RequestSignatures.Sign(Encoding.UTF8.GetBytes(Secret), body, at.ToUnixTimeSeconds());
+
+    private async Task<HttpResponseMessage> SendAsync(TestPartner partner, byte[] body, string? signature)
+    {
+        using var client = _harness.PartnerClient(partner.ApiKey);
+        using var request = Request(body, signature);
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static HttpRequestMessage Request(byte[] body, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/partners/3pl/edi") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/edi-x12");
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Signature", signature);
+        }
+
+        return request;
+    }
+}

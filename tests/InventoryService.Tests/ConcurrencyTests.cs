@@ -1,0 +1,48 @@
+using Distribution.Aspire.TestInfrastructure;
+
+namespace Distribution.Aspire.InventoryService.Tests;
+
+public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(servers)
+{
+    [Fact]
+    public async Task Two_hundred_concurrent_reservations_on_two_replicas_reserve_exactly_the_fifty_units_in_stock()
+    {
+        var second = await StartReplicaAsync();
+        await Host.CreateLocationAsync("WH-EAST");
+        await Host.CreateLocationAsync("WH-WEST");
+        await Host.AdjustAsync("SKU-HOT", "WH-EAST", 30);
+        await second.AdjustAsync("SKU-HOT", "WH-WEST", 20);
+        string[] channels = ["shopify", "amazon", "b2b"];
+        InventoryHost[] replicas = [Host, second];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+            await replicas[i % 2].Grpc.ReserveOrderAsync(Order(Guid.NewGuid(), channels[i % 3], ("1", "SKU-HOT", 1)))));
+
+        Assert.Equal(50, responses.Count(r => r.Reserved));
+        Assert.All(responses.Where(r => r.Reserved), r => Assert.Equal(1, r.Allocations.Sum(a => a.Quantity)));
+        Assert.All(responses.Where(r => !r.Reserved), r => Assert.Equal("SKU-HOT", Assert.Single(r.Shortages).Sku));
+        Assert.Equal(150, responses.Count(r => !r.Reserved));
+
+        var positions = await Host.PositionsAsync("SKU-HOT");
+        Assert.Equal((30, 30, 0), positions["WH-EAST"]);
+        Assert.Equal((20, 20, 0), positions["WH-WEST"]);
+        Assert.Equal(50, await Host.ScalarAsync<long>("SELECT sum(quantity) FROM reservations WHERE state = 'held'"));
+        Assert.Equal(150, await Host.ScalarAsync<long>("SELECT count(*) FROM backorders"));
+
+        // Replaying the ledger entry by entry, no position ever went negative or promised more than it had.
+        Assert.Equal(0, await Host.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM (
+                SELECT sum(on_hand_delta) OVER w AS on_hand, sum(reserved_delta) OVER w AS reserved FROM ledger
+                WINDOW w AS (PARTITION BY sku, location_id ORDER BY entry_id)) running
+            WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand
+            """));
+        await Host.AssertLedgerMatchesPositionsAsync();
+
+        var events = await Eventually.ReachesAsync(() => Host.EventsAsync(), e => e.Count(x => x.Type != AvailabilityChanged) >= 200, what: "200 reservation outcomes");
+        Assert.Equal(50, events.Count(e => e.Type == "distribution.inventory.reserved.v1"));
+        Assert.Equal(150, events.Count(e => e.Type == "distribution.inventory.reservation_failed.v1"));
+    }
+
+    private const string AvailabilityChanged = "distribution.inventory.availability_changed.v1";
+}
