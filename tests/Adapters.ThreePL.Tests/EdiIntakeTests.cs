@@ -36,7 +36,7 @@ public sealed class EdiIntakeTests(TestServers servers)
         Assert.Equal([("1", "SKU-1", 2), ("2", "SKU-2", 3)], dispatch.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)));
         var package = Assert.Single(dispatch.Packages);
         Assert.Equal(("UPSN", "1Z0001"), (package.Carrier, package.TrackingNumber));
-        Assert.Equal([("1", 2), ("2", 3)], package.Lines.Select(l => (l.LineId, l.ShippedQuantity)));
+        Assert.Equal([("1", 2, 2), ("2", 3, 3)], package.Lines.Select(l => (l.LineId, l.Quantity, l.ShippedQuantity)));
     }
 
     [Fact]
