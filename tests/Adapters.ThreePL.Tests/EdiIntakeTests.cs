@@ -21,6 +21,7 @@ public sealed class EdiIntakeTests(TestServers servers)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/edi-x12", response.Content.Headers.ContentType?.MediaType);
         var answer = await response.Content.ReadAsStringAsync();
+        Assert.Empty(X12Parser.Parse(answer).EnvelopeErrors);
         var answerInterchange = X12Parser.Parse(answer).Interchanges[0];
         Assert.Equal((X12Text.Us, ThreePLHost.PartnerIsaId), (answerInterchange.SenderId, answerInterchange.ReceiverId));
         var ack = Assert.Single(X12Text.Acknowledgments(answer));
@@ -35,7 +36,7 @@ public sealed class EdiIntakeTests(TestServers servers)
         Assert.Equal([("1", "SKU-1", 2), ("2", "SKU-2", 3)], dispatch.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)));
         var package = Assert.Single(dispatch.Packages);
         Assert.Equal(("UPSN", "1Z0001"), (package.Carrier, package.TrackingNumber));
-        Assert.Equal([("1", 2), ("2", 3)], package.Lines.Select(l => (l.LineId, l.ShippedQuantity)));
+        Assert.Equal([("1", 2, 2), ("2", 3, 3)], package.Lines.Select(l => (l.LineId, l.Quantity, l.ShippedQuantity)));
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public sealed class RecordingFulfillment(RecordingBackends state) : Fulfillment.
     public override Task<Shipment> RecordDispatch(RecordDispatchRequest request, ServerCallContext context)
     {
         state.ThrowIfDown(request.ShipmentId);
+        CheckAsFulfillmentDoes(request);
         if (state.Seen.TryAdd("dispatch:" + request.DispatchId, true))
         {
             state.Dispatches.Enqueue(request);
@@ -59,12 +60,33 @@ public sealed class RecordingFulfillment(RecordingBackends state) : Fulfillment.
     public override Task<Shipment> RecordMilestone(RecordMilestoneRequest request, ServerCallContext context)
     {
         state.ThrowIfDown(request.ShipmentId);
+        if (request.PartnerEventId.Length > 128 || request.Milestone is Milestone.Shipped or Milestone.Unspecified
+            || (request.Milestone == Milestone.Exception && request.ExceptionKind == ExceptionKind.Unspecified))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "refused as FulfillmentService refuses it"));
+        }
+
         if (request.PartnerEventId.Length == 0 || state.Seen.TryAdd("event:" + request.PartnerEventId, true))
         {
             state.Milestones.Enqueue(request);
         }
 
         return Task.FromResult(new Shipment { ShipmentId = request.ShipmentId, Milestone = request.Milestone });
+    }
+
+    /// <summary>The request rules of FulfillmentService's RecordDispatch, so a contract mismatch fails here too.</summary>
+    private static void CheckAsFulfillmentDoes(RecordDispatchRequest request)
+    {
+        var dispatched = request.Lines.ToDictionary(l => l.LineId, l => l.Quantity);
+        var packed = new Dictionary<string, int>();
+        var valid = request.DispatchId.Length is > 0 and <= 64 && request.Lines.Count > 0 && dispatched.Count == request.Lines.Count
+            && request.Lines.All(l => l.Quantity > 0)
+            && request.Packages.All(p => p.Carrier.Length > 0 && p.TrackingNumber.Length > 0 && p.Lines.All(l =>
+                dispatched.TryGetValue(l.LineId, out var quantity) && l.Quantity > 0 && (packed[l.LineId] = packed.GetValueOrDefault(l.LineId) + l.Quantity) <= quantity));
+        if (!valid)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "refused as FulfillmentService refuses it"));
+        }
     }
 
     public override Task<Shipment> AcknowledgeShipment(AcknowledgeShipmentRequest request, ServerCallContext context)

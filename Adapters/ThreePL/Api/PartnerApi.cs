@@ -88,15 +88,22 @@ public static class PartnerApi
             return (null, null, Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"At most {options.MaxBodyBytes} bytes.", ProblemCodes.PayloadTooLarge));
         }
 
-        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-        var buffer = new char[options.MaxBodyBytes + 1];
-        var length = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
-        if (length > options.MaxBodyBytes)
+        // Read up to the limit only; a chunked body gives no length up front.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            return (null, null, Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"At most {options.MaxBodyBytes} bytes.", ProblemCodes.PayloadTooLarge));
+            if (buffer.Length + read > options.MaxBodyBytes)
+            {
+                return (null, null, Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"At most {options.MaxBodyBytes} bytes.", ProblemCodes.PayloadTooLarge));
+            }
+
+            buffer.Write(chunk, 0, read);
         }
 
-        var body = new string(buffer, 0, length);
+        // UTF-8 (ASCII is a subset); a byte-order mark stays in the text and the X12 tokenizer skips it.
+        var body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         if (string.IsNullOrWhiteSpace(body.Trim('\uFEFF')))
         {
             return (null, null, Problem(StatusCodes.Status400BadRequest, "Empty body", "The request has no content.", ThreePLReasons.EmptyBody));

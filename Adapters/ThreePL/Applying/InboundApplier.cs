@@ -267,7 +267,7 @@ public sealed class InboundApplier(
                 OccurredAt = Timestamp.FromDateTimeOffset(at),
                 Source = "edi:997",
                 Detail = "The 3PL rejected the warehouse shipping order (997).",
-                PartnerEventId = $"{item.PartnerId}:997:{ack.GroupControlNumber}:{message.SetControl}",
+                PartnerEventId = BoundedIds.Fit($"{item.PartnerId}:997:{ack.GroupControlNumber}:{message.SetControl}", BoundedIds.PartnerEventId),
             }));
         }
 

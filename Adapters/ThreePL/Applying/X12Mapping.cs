@@ -80,20 +80,21 @@ public static class X12Mapping
         var request = new RecordDispatchRequest
         {
             ShipmentId = order.ShipmentId.ToString(),
-            DispatchId = $"{partnerId}:{dispatchKey}:{order.OrderReference}",
+            DispatchId = BoundedIds.Fit($"{partnerId}:{dispatchKey}:{order.OrderReference}", BoundedIds.DispatchId),
             OccurredAt = Timestamp.FromDateTimeOffset(occurredAt),
             Source = source,
         };
         request.Lines.AddRange(items.GroupBy(i => i.Line.LineId)
             .Select(g => new DispatchedLine { LineId = g.Key, Sku = g.First().Line.Sku, Quantity = g.Sum(i => i.Quantity) }));
-        foreach (var package in items.GroupBy(i => i.Tracking ?? shipmentTracking ?? string.Empty))
+        // A package is a carrier and a tracking number; a document that names neither records the lines only.
+        foreach (var package in items.GroupBy(i => i.Tracking ?? shipmentTracking ?? string.Empty).Where(p => p.Key.Length > 0 && carrier is { Length: > 0 }))
         {
-            var proto = new Package { Carrier = carrier ?? string.Empty, TrackingNumber = package.Key };
+            var proto = new Package { Carrier = carrier!, TrackingNumber = package.Key };
             proto.Lines.AddRange(package.GroupBy(i => i.Line.LineId).Select(g => new ShipmentLine
             {
                 LineId = g.Key,
                 Sku = g.First().Line.Sku,
-                Quantity = g.First().Line.Quantity,
+                Quantity = g.Sum(i => i.Quantity),
                 ShippedQuantity = g.Sum(i => i.Quantity),
             }));
             request.Packages.Add(proto);

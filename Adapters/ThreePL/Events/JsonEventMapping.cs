@@ -55,7 +55,7 @@ public static class JsonEventMapping
         }
 
         var shipmentId = order.ShipmentId.ToString();
-        var partnerEventId = $"{partnerId}:{e.Id}";
+        var partnerEventId = BoundedIds.Fit($"{partnerId}:{e.Id}", BoundedIds.PartnerEventId);
         var occurredAt = e.OccurredAt ?? e.Tracking!.Events!.Max(t => t.OccurredAt) ?? DateTimeOffset.UtcNow;
         switch (e.Type)
         {
@@ -179,7 +179,7 @@ public static class JsonEventMapping
         var request = new RecordDispatchRequest
         {
             ShipmentId = order.ShipmentId.ToString(),
-            DispatchId = $"{partnerId}:{shipment.Id ?? e.Id}",
+            DispatchId = BoundedIds.Fit($"{partnerId}:{shipment.Id ?? e.Id}", BoundedIds.DispatchId),
             OccurredAt = Timestamp.FromDateTimeOffset(occurredAt),
             Source = Source,
         };
@@ -191,7 +191,8 @@ public static class JsonEventMapping
             {
                 if (order.Match(line.LineId, line.Sku) is { } matched)
                 {
-                    proto.Lines.Add(new ShipmentLine { LineId = matched.LineId, Sku = matched.Sku, Quantity = matched.Quantity, ShippedQuantity = line.Quantity ?? 0 });
+                    // In a package, quantity is what the package holds (Fulfillment checks it against the dispatch).
+                    proto.Lines.Add(new ShipmentLine { LineId = matched.LineId, Sku = matched.Sku, Quantity = line.Quantity ?? 0, ShippedQuantity = line.Quantity ?? 0 });
                 }
             }
 
