@@ -12,6 +12,7 @@ try
     var inventoryService = builder.AddDistributionService<Projects.InventoryService>("inventoryservice", infrastructure, "inventorydb");
     var fulfillmentService = builder.AddDistributionService<Projects.FulfillmentService>("fulfillmentservice", infrastructure, "fulfillmentdb").WithReference(orderService.GetEndpoint("grpc"));
     var amazonAdapter = builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb");
+    var shopifyAdapter = builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb");
     var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
@@ -20,7 +21,7 @@ try
         fulfillmentService,
         builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
         amazonAdapter,
-        builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb"),
+        shopifyAdapter,
         threePLAdapter,
         builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
     ];
@@ -31,7 +32,7 @@ try
 
     var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
 
-    builder.ConnectShopify(backends, sandbox, gateway);
+    builder.WireShopify(shopifyAdapter, orderService, sandbox, gateway);
 
     builder.Build().Run();
     return 0;

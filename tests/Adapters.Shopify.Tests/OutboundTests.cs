@@ -27,7 +27,7 @@ public sealed class OutboundTests(TestServers servers)
         sandbox.Faults.Set(new ShopifyFaults { EchoInventoryWebhooks = false });
 
         // At most one stale value can arrive: the one a retry inside the HTTP pipeline was carrying when the outage ended.
-        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t is [{ Available: 60 }], TimeSpan.FromSeconds(30), "the latest quantity to arrive");
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t is [{ Available: 60 }], TimeSpan.FromSeconds(90), "the latest quantity to arrive");
         Assert.InRange(told[0].TimesTold, 1, 2);
         await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM outbound_commands"), n => n == 0, what: "the queue to empty");
     }
@@ -45,7 +45,7 @@ public sealed class OutboundTests(TestServers servers)
             await rig.Adapter.PublishAsync(Availability($"SKU-{i:D4}", 10 + i, 1));
         }
 
-        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 8, TimeSpan.FromSeconds(60), "all eight quantities");
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 8, TimeSpan.FromSeconds(120), "all eight quantities");
         Assert.All(told, t => Assert.Equal(10 + int.Parse(t.Sku[4..], System.Globalization.CultureInfo.InvariantCulture), t.Available));
         var calls = sandbox.Calls.Snapshot();
         Assert.True(calls.Any(c => c.Operation == "inventory_levels.set" && c.Status == 429), string.Join(", ", calls));
@@ -67,7 +67,7 @@ public sealed class OutboundTests(TestServers servers)
             await rig.Adapter.PublishAsync(Availability($"SKU-{i:D4}", i, 1));
         }
 
-        await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 10, TimeSpan.FromSeconds(60), "all ten quantities");
+        await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 10, TimeSpan.FromSeconds(120), "all ten quantities");
         Assert.DoesNotContain(sandbox.Calls.Snapshot(), c => c.Status == 429);
     }
 

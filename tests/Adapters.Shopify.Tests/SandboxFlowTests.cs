@@ -45,9 +45,9 @@ public sealed class SandboxFlowTests(TestServers servers)
         }
 
         await Eventually.ReachesAsync(() => Task.FromResult(sandbox.Webhooks.Log.Count(a => a.Duplicate && a.StatusCode == 200)), n => n == 8,
-            TimeSpan.FromSeconds(30), "every delivery sent a second time");
+            TimeSpan.FromSeconds(90), "every delivery sent a second time");
         await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE status <> 'received'"), n => n == 8,
-            TimeSpan.FromSeconds(30), "four creates and four updates processed");
+            TimeSpan.FromSeconds(90), "four creates and four updates processed");
         Assert.Equal(4, rig.Calls.Created);
         Assert.Equal(8L, await rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM webhook_deliveries"));
         Assert.Equal(4L, await rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM shopify_orders WHERE financial_status = 'paid'"));

@@ -1,6 +1,6 @@
 namespace Distribution.Aspire.AppHost;
 
-public static class ShopifyResourceExtensions
+public static class ShopifyWiring
 {
     /// <summary>Settings of the sandbox shop (<c>ShopifySandbox:*</c>); local simulator credentials, not secrets of a real shop.</summary>
     public const string SettingsSection = "ShopifySandbox";
@@ -11,9 +11,10 @@ public static class ShopifyResourceExtensions
     /// <c>/partners/shopify/webhooks</c>. The gateway verifies them once the Shopify partner is registered with the
     /// same shop domain and secret (<c>PUT /admin/partners/{id}/webhook-secret</c>).
     /// </summary>
-    public static IDistributedApplicationBuilder ConnectShopify(
+    public static void WireShopify(
         this IDistributedApplicationBuilder builder,
-        IReadOnlyList<IResourceBuilder<ExecutableResource>> backends,
+        IResourceBuilder<ExecutableResource> adapter,
+        IResourceBuilder<ExecutableResource> orderService,
         IResourceBuilder<ExecutableResource> sandbox,
         IResourceBuilder<ExecutableResource> gateway)
     {
@@ -22,10 +23,8 @@ public static class ShopifyResourceExtensions
         var accessToken = settings["AccessToken"] ?? "shpat_sandbox";
         var webhookSecret = settings["WebhookSecret"] ?? "sandbox-webhook-secret";
 
-        var adapter = backends.Single(b => b.Resource.Name == "shopify-adapter");
-        var orders = backends.Single(b => b.Resource.Name == "orderservice");
         adapter
-            .WithReference(orders.GetEndpoint("grpc"))
+            .WithReference(orderService.GetEndpoint("grpc"))
             .WithReference(sandbox.GetEndpoint("http"))
             .WithEnvironment("Shopify__OrdersAddress", "http://_grpc.orderservice")
             .WithEnvironment("Shopify__AdminBaseUrl", $"http://{sandbox.Resource.Name}/shopify/")
@@ -36,6 +35,5 @@ public static class ShopifyResourceExtensions
             .WithEnvironment("Sandbox__Shopify__AccessToken", accessToken)
             .WithEnvironment("Sandbox__Shopify__WebhookSecret", webhookSecret)
             .WithEnvironment("Sandbox__Shopify__WebhookUrl", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/partners/shopify/webhooks"));
-        return builder;
     }
 }
