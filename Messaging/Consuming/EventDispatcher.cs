@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Distribution.Aspire.Messaging.CloudEvents;
+using Distribution.Aspire.Messaging.Outbox;
 using Distribution.Aspire.Messaging.Publishing;
 using Distribution.Aspire.ServiceDefaults.Correlation;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public sealed class EventDispatcher(
     IEventBus bus,
     MessagingIdentity identity,
     MessagingTelemetry telemetry,
+    OutboxSignal outboxSignal,
     TimeProvider time,
     ILogger<EventDispatcher> logger)
 {
@@ -122,6 +124,9 @@ public sealed class EventDispatcher(
             }
 
             await transaction.CommitAsync(cancellationToken);
+
+            // Handlers publish inside this transaction; the relay's own wake-up came before the commit.
+            outboxSignal.Notify();
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
@@ -258,6 +263,7 @@ public sealed class EventDispatcher(
         {
             await invoker.InvokeAsync(@event, new EventContext(envelope, connection, transaction, bus), services, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            outboxSignal.Notify();
             return DispatchOutcome.Handled;
         }
         catch (NpgsqlException ex) when (ex.IsTransient)
