@@ -43,7 +43,8 @@ public static class ErpBooks
             return ErpErrors.Invalid(ErpErrors.FieldValidation, $"A journal entry needs 2 to {MaxLines} journal lines; this one has {lines.Count}.");
         }
 
-        var documentNumber = request.ExternalDocumentNumber!;
+        // Code fields are upper case in BC: the number is stored (and found) as such.
+        var documentNumber = request.ExternalDocumentNumber!.ToUpperInvariant();
         lock (state.Gate)
         {
             var posted = new List<JournalLineDocument>();
@@ -139,7 +140,8 @@ public static class ErpBooks
             return ErpErrors.Invalid(ErpErrors.FieldValidation, $"A document needs 1 to {MaxLines} lines; this one has {lines.Count}.");
         }
 
-        var documentNumber = request.ExternalDocumentNumber!;
+        // Code fields are upper case in BC: the number is stored (and found) as such.
+        var documentNumber = request.ExternalDocumentNumber!.ToUpperInvariant();
         lock (state.Gate)
         {
             var posted = new List<SalesLineDocument>();

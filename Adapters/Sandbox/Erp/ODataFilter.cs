@@ -26,7 +26,8 @@ public sealed partial record ODataFilter(string Field, string Operator, string V
         return true;
     }
 
-    public bool Matches(string? actual) => Operator == "eq" && string.Equals(actual, Value, StringComparison.Ordinal);
+    /// <summary>Text comparison ignores case, as BC's Code fields (stored upper case) do.</summary>
+    public bool Matches(string? actual) => Operator == "eq" && string.Equals(actual, Value, StringComparison.OrdinalIgnoreCase);
 
     public bool Matches(DateTimeOffset actual)
     {
