@@ -18,9 +18,15 @@ public sealed class ObservabilityTests(TestServers servers)
         var measurements = new ConcurrentQueue<(string Instrument, Dictionary<string, object?> Tags)>();
         using var activityListener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == "erp-adapter",
+            ShouldListenTo = _ => true,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName.StartsWith("erp.", StringComparison.Ordinal))
+                {
+                    spans.Enqueue(a);
+                }
+            },
         };
         ActivitySource.AddActivityListener(activityListener);
         using var meterListener = new MeterListener

@@ -55,8 +55,8 @@ public sealed class SandboxErpTests(TestServers servers)
         using var unrounded = await erp.PostAsJsonAsync(Entries, Entry("B-2", ("1150", 1.005m), ("4000", -1.005m)));
         using var tooLong = await erp.PostAsJsonAsync(Entries, Entry(new string('N', 36), ("1150", 1m), ("4000", -1m)));
 
-        Assert.Contains("Blocked must be equal to 'No'", (await blocked.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        Assert.Contains("must be rounded to 0.01", (await unrounded.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("Blocked must be equal to 'No'", await MessageAsync(blocked), StringComparison.Ordinal);
+        Assert.Contains("must be rounded to 0.01", await MessageAsync(unrounded), StringComparison.Ordinal);
         Assert.Equal("Application_StringExceededLength", (await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
         Assert.Empty(host.Erp.Entries());
     }
@@ -171,11 +171,14 @@ public sealed class SandboxErpTests(TestServers servers)
         using var duplicate = await erp.PostAsJsonAsync(path, Shipment("SKU-1"));
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Contains("The Item does not exist", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The Item does not exist", await MessageAsync(unknown), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Single(host.Erp.Sales(ErpSandboxState.SalesShipments));
     }
+
+    private static async Task<string> MessageAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString()!;
 
     private static object Entry(string number, params (string Account, decimal Amount)[] lines) => new
     {

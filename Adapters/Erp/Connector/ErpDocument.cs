@@ -13,7 +13,12 @@ namespace Distribution.Aspire.Adapters.Erp.Connector;
 public abstract record ErpDocument(string ExternalDocumentNumber)
 {
     [JsonIgnore]
-    public abstract string Kind { get; }
+    public string Kind => this switch
+    {
+        ErpJournal => DocumentKinds.Journal,
+        ErpShipment => DocumentKinds.SalesShipment,
+        _ => DocumentKinds.ReturnReceipt,
+    };
 }
 
 /// <summary>A balanced journal entry: each line's amount is debit positive, credit negative (BC's convention).</summary>
@@ -22,10 +27,7 @@ public sealed record ErpJournal(
     DateOnly PostingDate,
     string Currency,
     string Description,
-    IReadOnlyList<ErpJournalLine> Lines) : ErpDocument(ExternalDocumentNumber)
-{
-    public override string Kind => DocumentKinds.Journal;
-}
+    IReadOnlyList<ErpJournalLine> Lines) : ErpDocument(ExternalDocumentNumber);
 
 public sealed record ErpJournalLine(string Account, decimal Amount, string Description, string? Reference);
 
@@ -36,10 +38,7 @@ public sealed record ErpShipment(
     DateOnly ShipmentDate,
     string? Carrier,
     string? TrackingNumber,
-    IReadOnlyList<ErpItemLine> Lines) : ErpDocument(ExternalDocumentNumber)
-{
-    public override string Kind => DocumentKinds.SalesShipment;
-}
+    IReadOnlyList<ErpItemLine> Lines) : ErpDocument(ExternalDocumentNumber);
 
 public sealed record ErpReturnReceipt(
     string ExternalDocumentNumber,
@@ -47,10 +46,7 @@ public sealed record ErpReturnReceipt(
     string OrderReference,
     DateOnly ReceiptDate,
     string LocationCode,
-    IReadOnlyList<ErpItemLine> Lines) : ErpDocument(ExternalDocumentNumber)
-{
-    public override string Kind => DocumentKinds.ReturnReceipt;
-}
+    IReadOnlyList<ErpItemLine> Lines) : ErpDocument(ExternalDocumentNumber);
 
 /// <summary>An item line: the SKU is the ERP's item number; the reason code is a return's disposition.</summary>
 public sealed record ErpItemLine(string ItemNumber, int Quantity, string? Description, string? ReasonCode);
