@@ -33,10 +33,8 @@ public sealed class ErpOptions
 
     public int PollMilliseconds { get; set; } = 500;
 
-    public int BatchSize { get; set; } = 20;
-
-    /// <summary>How long a claimed posting is ours; longer than the whole HTTP pipeline may take.</summary>
-    public int LeaseSeconds { get; set; } = 90;
+    /// <summary>How long a claimed posting is ours; never less than the whole HTTP pipeline may take (plus a margin).</summary>
+    public int LeaseSeconds { get; set; } = 60;
 
     /// <summary>Back-off of the durable queue: first retry after this, doubling up to <see cref="RetryMaxSeconds"/>.</summary>
     public int RetryBaseMilliseconds { get; set; } = 1000;

@@ -15,11 +15,15 @@ namespace Distribution.Aspire.Adapters.Erp.Connector;
 /// </summary>
 public static class ErpResilience
 {
+    /// <summary>The longest one call may take, retries included.</summary>
+    public static TimeSpan TotalTimeout(ErpHttpOptions settings) =>
+        TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds) * (settings.MaxRetryAttempts + 1) + TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds) + TimeSpan.FromSeconds(5);
+
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ErpHttpOptions settings)
     {
         var attempt = TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds);
         var maxRetryAfter = TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds);
-        pipeline.AddTimeout(attempt * (settings.MaxRetryAttempts + 1) + maxRetryAfter + TimeSpan.FromSeconds(5));
+        pipeline.AddTimeout(TotalTimeout(settings));
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = settings.MaxRetryAttempts,

@@ -64,32 +64,30 @@ public sealed class PostingQueue(NpgsqlDataSource database, IEventBus bus, ErpTe
         return true;
     }
 
-    /// <summary>Leases up to <paramref name="batch"/> due postings, oldest due first; other replicas skip them.</summary>
-    public async Task<IReadOnlyList<QueuedPosting>> ClaimAsync(int batch, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leases the posting that is due longest, or null; other replicas skip it. One at a time, so a lease only has to
+    /// outlast one call, however slow the ERP is for the postings behind it.
+    /// </summary>
+    public async Task<QueuedPosting?> ClaimNextAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var claim = database.CreateCommand(
             """
             WITH due AS (
                 SELECT document_type, document_number, may_have_posted FROM postings
                 WHERE status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-                ORDER BY next_attempt_at LIMIT @batch
+                ORDER BY next_attempt_at LIMIT 1
                 FOR UPDATE SKIP LOCKED)
             UPDATE postings p SET lease_until = now() + @lease, attempts = p.attempts + 1, may_have_posted = true, updated_at = now()
             FROM due WHERE p.document_type = due.document_type AND p.document_number = due.document_number
             RETURNING p.document_type, p.document_number, p.source_reference, p.settlement_id, p.payload::text, p.attempts, due.may_have_posted, p.created_at
             """);
-        claim.Parameters.AddWithValue("batch", batch);
         claim.Parameters.AddWithValue("lease", lease);
         await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-        var claimed = new List<QueuedPosting>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claimed.Add(new QueuedPosting(
+        return await reader.ReadAsync(cancellationToken)
+            ? new QueuedPosting(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4),
-                reader.GetInt32(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-
-        return claimed;
+                reader.GetInt32(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7))
+            : null;
     }
 
     /// <summary>The ERP holds the document (posted now, or found from an earlier attempt): done, and JournalPosted for a journal.</summary>

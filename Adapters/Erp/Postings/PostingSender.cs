@@ -32,22 +32,25 @@ public sealed class PostingSender(
         }
 
         var poll = TimeSpan.FromMilliseconds(settings.PollMilliseconds);
+        // A lease outlasts the longest call the pipeline allows, so no other replica takes a posting still in flight.
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        if (ErpResilience.TotalTimeout(settings.Http) + TimeSpan.FromSeconds(10) is var longest && longest > lease)
+        {
+            lease = longest;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await MeasureAsync(stoppingToken);
-                var claimed = await queue.ClaimAsync(settings.BatchSize, lease, stoppingToken);
-                if (claimed.Count == 0)
-                {
-                    await Task.Delay(poll, stoppingToken);
-                    continue;
-                }
-
-                foreach (var posting in claimed)
+                if (await queue.ClaimNextAsync(lease, stoppingToken) is { } posting)
                 {
                     await SendAsync(posting, stoppingToken);
+                }
+                else
+                {
+                    await Task.Delay(poll, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
