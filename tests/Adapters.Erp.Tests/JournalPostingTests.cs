@@ -21,7 +21,7 @@ public sealed class JournalPostingTests(TestServers servers)
         Assert.Equal(entry.Id.ToString(), posted.Data.GetProperty("erpEntryId").GetString());
         Assert.Equal(settlement.SettlementId, posted.Data.GetProperty("settlementId").GetGuid());
         Assert.Equal([85.00m, 15.00m, -100.00m], entry.JournalLines.Select(l => l.Amount));
-        Assert.Equal(["1150", "6100", "4000"], entry.JournalLines.Select(l => l.AccountNumber));
+        Assert.Equal(["1205-AMAZON-CLEARING", "6100-MARKETPLACE-FEES", "4000-SALES"], entry.JournalLines.Select(l => l.AccountNumber));
         Assert.Equal(new DateOnly(2026, 11, 28), entry.PostingDate);
         Assert.Equal("ORDER-1", entry.JournalLines[1].Comment);
         Assert.Equal(1, host.Erp.Counters().GetValueOrDefault("tokens.issued"));
@@ -126,7 +126,7 @@ public sealed class JournalPostingTests(TestServers servers)
         var number = Journals.Number();
         // The ERP already holds the entry (posted by an earlier run whose outcome was lost with its database).
         ErpBooks.PostJournalEntry(host.Erp, host.Erp.Options.JournalId, new JournalEntryRequest(
-            number, "2026-11-28", "USD", "earlier", [new JournalLineRequest(null, "1150", 1m, null, null), new JournalLineRequest(null, "4000", -1m, null, null)]));
+            number, "2026-11-28", "USD", "earlier", [new JournalLineRequest(null, "1205-AMAZON-CLEARING", 1m, null, null), new JournalLineRequest(null, "4000-SALES", -1m, null, null)]));
         var entryId = Assert.Single(host.Erp.Entries()).Id;
 
         await host.PublishAsync(Journals.Reconciled(Journals.Balanced(number)));

@@ -9,22 +9,22 @@ public static class Journals
     public static JournalEntry Balanced(string documentNumber, string sales = "100.00", string fees = "15.00") =>
         new(documentNumber, new DateOnly(2026, 11, 28), "USD", $"Settlement {documentNumber}",
         [
-            new JournalLine("1150", Amount(decimal.Parse(sales, System.Globalization.CultureInfo.InvariantCulture) - decimal.Parse(fees, System.Globalization.CultureInfo.InvariantCulture)), "0", "Marketplace clearing", null),
-            new JournalLine("6100", fees, "0", "Commissions", "ORDER-1"),
-            new JournalLine("4000", "0", sales, "Product sales", "ORDER-1"),
+            new JournalLine("1205-AMAZON-CLEARING", Amount(decimal.Parse(sales, System.Globalization.CultureInfo.InvariantCulture) - decimal.Parse(fees, System.Globalization.CultureInfo.InvariantCulture)), "0", "Marketplace clearing", null),
+            new JournalLine("6100-MARKETPLACE-FEES", fees, "0", "Commissions", "ORDER-1"),
+            new JournalLine("4000-SALES", "0", sales, "Product sales", "ORDER-1"),
         ]);
 
     public static JournalEntry Unbalanced(string documentNumber) =>
         new(documentNumber, new DateOnly(2026, 11, 28), "USD", "Unbalanced",
         [
-            new JournalLine("1150", "85.00", "0", "Marketplace clearing", null),
-            new JournalLine("4000", "0", "100.00", "Product sales", null),
+            new JournalLine("1205-AMAZON-CLEARING", "85.00", "0", "Marketplace clearing", null),
+            new JournalLine("4000-SALES", "0", "100.00", "Product sales", null),
         ]);
 
     public static JournalEntry WithAccount(string documentNumber, string account) =>
         new(documentNumber, new DateOnly(2026, 11, 28), "USD", "Unknown account",
         [
-            new JournalLine("1150", "10.00", "0", "Marketplace clearing", null),
+            new JournalLine("1205-AMAZON-CLEARING", "10.00", "0", "Marketplace clearing", null),
             new JournalLine(account, "0", "10.00", "Somewhere", null),
         ]);
 

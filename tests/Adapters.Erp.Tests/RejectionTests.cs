@@ -59,16 +59,16 @@ public sealed class RejectionTests(TestServers servers)
     {
         await using var host = await ErpHost.StartAsync(servers);
         var number = Journals.Number();
-        await host.PublishAsync(Journals.Reconciled(Journals.WithAccount(number, "6150")));
+        await host.PublishAsync(Journals.Reconciled(Journals.WithAccount(number, "6150-LABEL-FEES")));
         await RejectedAsync(host, number);
         using var admin = host.AdminClient();
         var exceptionId = Assert.Single(await OpenExceptionsAsync(host)).GetProperty("id").GetInt64();
 
         var inspected = await admin.GetFromJsonAsync<JsonElement>($"/admin/erp/exceptions/{exceptionId}");
-        Assert.Contains("\"account\": \"6150\"", inspected.GetProperty("payload").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"account\": \"6150-LABEL-FEES\"", inspected.GetProperty("payload").GetString(), StringComparison.Ordinal);
 
         // The accountant creates the account in the ERP; the operator retries.
-        host.Erp.UpsertAccounts([new AccountUpdate("6150", "Shipping label fees", false)]);
+        host.Erp.UpsertAccounts([new AccountUpdate("6150-LABEL-FEES", "Shipping label fees", false)]);
         using var retry = await admin.PostAsync($"/admin/erp/exceptions/{exceptionId}:retry", null);
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
 
@@ -86,7 +86,7 @@ public sealed class RejectionTests(TestServers servers)
         await using var host = await ErpHost.StartAsync(servers);
         var number = Journals.Number();
         var journal = new JournalEntry(number, new DateOnly(2026, 11, 28), "USD", "Bad amount",
-            [new JournalLine("1150", "ten", "0", "Clearing", null), new JournalLine("4000", "0", "10.00", "Sales", null)]);
+            [new JournalLine("1205-AMAZON-CLEARING", "ten", "0", "Clearing", null), new JournalLine("4000-SALES", "0", "10.00", "Sales", null)]);
 
         await host.PublishAsync(Journals.Reconciled(journal));
 

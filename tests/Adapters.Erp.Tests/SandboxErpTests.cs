@@ -19,7 +19,7 @@ public sealed class SandboxErpTests(TestServers servers)
         await using var host = await ErpHost.StartAsync(servers);
         using var erp = await host.ErpClientAsync();
 
-        using var response = await erp.PostAsJsonAsync(Entries, Entry("UNBAL-1", ("1150", 10.00m), ("4000", -9.99m)));
+        using var response = await erp.PostAsJsonAsync(Entries, Entry("UNBAL-1", ("1205-AMAZON-CLEARING", 10.00m), ("4000-SALES", -9.99m)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
@@ -36,7 +36,7 @@ public sealed class SandboxErpTests(TestServers servers)
         await using var host = await ErpHost.StartAsync(servers);
         using var erp = await host.ErpClientAsync();
 
-        using var response = await erp.PostAsJsonAsync(Entries, Entry("ACC-1", ("1150", 10m), (account, -10m)));
+        using var response = await erp.PostAsJsonAsync(Entries, Entry("ACC-1", ("1205-AMAZON-CLEARING", 10m), (account, -10m)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
@@ -49,11 +49,11 @@ public sealed class SandboxErpTests(TestServers servers)
     {
         await using var host = await ErpHost.StartAsync(servers);
         using var erp = await host.ErpClientAsync();
-        host.Erp.UpsertAccounts([new AccountUpdate("6900", null, true)]);
+        host.Erp.UpsertAccounts([new AccountUpdate("6900-OTHER-EXPENSES", null, true)]);
 
-        using var blocked = await erp.PostAsJsonAsync(Entries, Entry("B-1", ("1150", 1m), ("6900", -1m)));
-        using var unrounded = await erp.PostAsJsonAsync(Entries, Entry("B-2", ("1150", 1.005m), ("4000", -1.005m)));
-        using var tooLong = await erp.PostAsJsonAsync(Entries, Entry(new string('N', 36), ("1150", 1m), ("4000", -1m)));
+        using var blocked = await erp.PostAsJsonAsync(Entries, Entry("B-1", ("1205-AMAZON-CLEARING", 1m), ("6900-OTHER-EXPENSES", -1m)));
+        using var unrounded = await erp.PostAsJsonAsync(Entries, Entry("B-2", ("1205-AMAZON-CLEARING", 1.005m), ("4000-SALES", -1.005m)));
+        using var tooLong = await erp.PostAsJsonAsync(Entries, Entry(new string('N', 36), ("1205-AMAZON-CLEARING", 1m), ("4000-SALES", -1m)));
 
         Assert.Contains("Blocked must be equal to 'No'", await MessageAsync(blocked), StringComparison.Ordinal);
         Assert.Contains("must be rounded to 0.01", await MessageAsync(unrounded), StringComparison.Ordinal);
@@ -67,8 +67,8 @@ public sealed class SandboxErpTests(TestServers servers)
         await using var host = await ErpHost.StartAsync(servers);
         using var erp = await host.ErpClientAsync();
 
-        using var first = await erp.PostAsJsonAsync(Entries, Entry("dup-1", ("1150", 5m), ("4000", -5m)));
-        using var second = await erp.PostAsJsonAsync(Entries, Entry("DUP-1", ("1150", 7m), ("4000", -7m)));
+        using var first = await erp.PostAsJsonAsync(Entries, Entry("dup-1", ("1205-AMAZON-CLEARING", 5m), ("4000-SALES", -5m)));
+        using var second = await erp.PostAsJsonAsync(Entries, Entry("DUP-1", ("1205-AMAZON-CLEARING", 7m), ("4000-SALES", -7m)));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var created = await first.Content.ReadFromJsonAsync<JsonElement>();

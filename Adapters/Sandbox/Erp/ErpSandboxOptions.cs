@@ -41,25 +41,27 @@ public sealed class ErpSandboxOptions
 
     public ErpFaults Faults { get; set; } = new();
 
-    /// <summary>A small distributor's chart: bank, marketplace clearing, receivables, tax, sales, returns and fees.</summary>
+    /// <summary>
+    /// A small distributor's chart: bank, marketplace clearing and reserves, tax, sales, promotions, refunds, cost of
+    /// goods and fees, under the account numbers SettlementService's posting rules name (Settlements:Posting:Rules).
+    /// </summary>
     public static IReadOnlyDictionary<string, string> DefaultChart { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["1100"] = "Bank",
-        ["1150"] = "Marketplace clearing",
-        ["1200"] = "Accounts receivable",
-        ["1300"] = "Marketplace reserves",
-        ["2300"] = "Sales tax payable",
-        ["4000"] = "Product sales",
-        ["4010"] = "Shipping income",
-        ["4100"] = "Sales returns and refunds",
-        ["4900"] = "Other income",
-        ["5000"] = "Cost of goods sold",
-        ["6100"] = "Marketplace commissions",
-        ["6110"] = "Fulfillment fees",
-        ["6120"] = "Advertising",
-        ["6130"] = "Payment processing fees",
-        ["6190"] = "Other marketplace fees",
-        ["6900"] = "Other expenses",
+        ["1010-BANK"] = "Bank",
+        ["1205-AMAZON-CLEARING"] = "Amazon clearing",
+        ["1210-SHOPIFY-CLEARING"] = "Shopify clearing",
+        ["1300-RESERVES"] = "Marketplace reserves",
+        ["2200-SALES-TAX"] = "Sales tax payable",
+        ["4000-SALES"] = "Product sales",
+        ["4010-SHIPPING-INCOME"] = "Shipping income",
+        ["4050-PROMOTIONS"] = "Promotions",
+        ["4090-REFUNDS"] = "Sales returns and refunds",
+        ["5000-COGS"] = "Cost of goods sold",
+        ["6100-MARKETPLACE-FEES"] = "Marketplace commissions",
+        ["6110-FULFILLMENT-FEES"] = "Fulfillment fees",
+        ["6120-PAYMENT-FEES"] = "Payment processing fees",
+        ["6190-SUBSCRIPTIONS"] = "Marketplace subscriptions",
+        ["6900-OTHER-EXPENSES"] = "Other expenses",
     };
 }
 
