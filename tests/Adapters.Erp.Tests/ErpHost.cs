@@ -127,6 +127,7 @@ public sealed class ErpHost : IAsyncDisposable
             ["Messaging:KeyPrefix"] = prefix,
             ["Messaging:RetryBaseDelayMilliseconds"] = "20",
             ["Messaging:PartitionLeaseSeconds"] = "3",
+            ["Messaging:ConsumerName"] = "replica-1",
             ["Admin:Key"] = AdminKey,
             ["HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -153,10 +154,20 @@ public sealed class ErpHost : IAsyncDisposable
     }
 
     /// <summary>Starts (or restarts) the adapter on the same ports and database.</summary>
-    public async Task StartAdapterAsync()
+    public async Task StartAdapterAsync() => Adapter = await BuildAdapterAsync(_settings);
+
+    /// <summary>A second replica of the adapter: same database and Redis, its own ports and consumer name. The caller disposes it.</summary>
+    public Task<WebApplication> StartReplicaAsync() => BuildAdapterAsync(new Dictionary<string, string?>(_settings)
+    {
+        ["HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Messaging:ConsumerName"] = "replica-2",
+    });
+
+    private async Task<WebApplication> BuildAdapterAsync(Dictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(_settings);
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
         builder.AddApplicationServices();
         _configure?.Invoke(builder);
@@ -164,7 +175,7 @@ public sealed class ErpHost : IAsyncDisposable
         app.MapDefaultEndpoints();
         app.MapApplicationEndpoints();
         await app.StartAsync();
-        Adapter = app;
+        return app;
     }
 
     public async Task StopAdapterAsync()

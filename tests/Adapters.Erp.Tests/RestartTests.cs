@@ -34,6 +34,27 @@ public sealed class RestartTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Two_replicas_sending_at_once_post_each_journal_once()
+    {
+        await using var host = await ErpHost.StartAsync(servers);
+        await using var replica = await host.StartReplicaAsync();
+        // Slow, flaky posts: both replicas have postings in flight, some of them ambiguous.
+        host.Faults(new ErpFaults { Only = "posts", LatencyMilliseconds = 100, DropResponseNext = 3, FailNext = 3, FailStatus = 503 });
+        var numbers = Enumerable.Range(0, 12).Select(_ => Journals.Number()).ToList();
+
+        await host.PublishAsync(Journals.Reconciled([.. numbers.Take(6).Select(n => Journals.Balanced(n))]));
+        await host.PublishAsync(Journals.Reconciled([.. numbers.Skip(6).Select(n => Journals.Balanced(n))]));
+
+        foreach (var number in numbers)
+        {
+            await JournalPostingTests.PostedOnceAsync(host, number, timeoutSeconds: 60);
+        }
+
+        Assert.Equal(numbers.Order(), host.Erp.Entries().Select(e => e.ExternalDocumentNumber).Order());
+        Assert.Equal(3, host.Erp.Counters()["faults.dropped_responses"]);
+    }
+
+    [Fact]
     public async Task Events_taken_while_the_erp_is_down_are_posted_by_the_next_process()
     {
         await using var host = await ErpHost.StartAsync(servers);

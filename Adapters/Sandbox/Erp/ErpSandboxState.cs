@@ -88,6 +88,7 @@ public sealed class ErpSandboxState
         }
     }
 
+    /// <summary>The caller holds <see cref="Gate"/>.</summary>
     public AccountDocument? Account(string number) => _accounts.GetValueOrDefault(number);
 
     public IReadOnlyList<AccountDocument> Accounts()
@@ -111,6 +112,7 @@ public sealed class ErpSandboxState
         }
     }
 
+    /// <summary>The caller holds <see cref="Gate"/>.</summary>
     public bool HasItem(string number) => _items.ContainsKey(number);
 
     /// <summary>Changes or adds items; each gets a new <c>lastModifiedDateTime</c>, as an edit in the ERP would.</summary>
@@ -167,6 +169,7 @@ public sealed class ErpSandboxState
         }
     }
 
+    /// <summary>Adds a posted entry; the caller holds <see cref="Gate"/> from validation to here.</summary>
     public JournalEntryDocument AddEntry(Func<int, JournalEntryDocument> create)
     {
         var entry = create(++_entryNumber);
@@ -182,6 +185,7 @@ public sealed class ErpSandboxState
         }
     }
 
+    /// <summary>Adds a posted sales document; the caller holds <see cref="Gate"/> from validation to here.</summary>
     public SalesDocument AddSales(string collection, Func<string, SalesDocument> create)
     {
         var prefix = collection == SalesShipments ? "SSH" : "SRR";
