@@ -14,6 +14,7 @@ try
     var amazonAdapter = builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb");
     var shopifyAdapter = builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb");
     var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
+    var erpAdapter = builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
         orderService,
@@ -23,12 +24,13 @@ try
         amazonAdapter,
         shopifyAdapter,
         threePLAdapter,
-        builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
+        erpAdapter,
     ];
 
     var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
     builder.WireAmazon(amazonAdapter, orderService, sandbox);
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
+    builder.WireErp(erpAdapter, inventoryService, sandbox);
 
     var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
 
