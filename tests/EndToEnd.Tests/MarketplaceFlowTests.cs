@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Npgsql;
+
+namespace Distribution.Aspire.EndToEnd.Tests;
+
+/// <summary>
+/// The marketplace loop on the real topology: an order placed in the sandbox Shopify shop arrives as a signed
+/// webhook through the gateway, is reserved at the sandbox 3PL's location, goes to the 3PL as an X12 940, ships
+/// (945 back through the gateway), and the shop receives the fulfillment with its tracking number.
+/// </summary>
+[Collection(TopologyCollection.Name)]
+public sealed class MarketplaceFlowTests(TopologyFixture topology)
+{
+    private const string Sku = "SKU-0003";
+
+    [Fact]
+    public async Task A_shopify_order_is_reserved_shipped_by_the_3pl_and_fulfilled_back_in_the_shop()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var gateway = topology.CreateGatewayClient();
+        using var sandbox = new HttpClient { BaseAddress = topology.App.GetEndpoint("sandbox", "http") };
+
+        await AdminAsync(gateway, HttpMethod.Post, "/admin/partners", new
+        {
+            partnerId = "shopify-sandbox", kind = "marketplace", channel = "shopify", scopes = new[] { "shopify" },
+            rateLimit = new { perSecond = 100, burst = 200 }, shopDomain = "distribution-sandbox.myshopify.com",
+        }, cancellation);
+        await AdminAsync(gateway, HttpMethod.Put, "/admin/partners/shopify-sandbox/webhook-secret", new { secret = "sandbox-webhook-secret" }, cancellation);
+        using (var threePL = await AdminAsync(gateway, HttpMethod.Post, "/admin/partners", new
+        {
+            partnerId = "sandbox-3pl", kind = "3pl", channel = "3pl", scopes = new[] { "3pl" }, rateLimit = new { perSecond = 100, burst = 200 },
+        }, cancellation))
+        {
+            var apiKey = (await threePL.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("apiKey").GetString();
+            using var credentials = await sandbox.PutAsJsonAsync("/sandbox/3pl/credentials", new { apiKey }, cancellation);
+            Assert.True(credentials.IsSuccessStatusCode, $"sandbox credentials: {(int)credentials.StatusCode}");
+        }
+
+        await AdminAsync(gateway, HttpMethod.Post, "/admin/locations", new { locationId = "3pl-sandbox", kind = "3pl", partnerId = "sandbox-3pl" }, cancellation);
+        await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = Sku, locationId = "3pl-sandbox", delta = 10, reason = "receipt" }, cancellation);
+
+        using var placed = await sandbox.PostAsJsonAsync("/shopify/sandbox/orders", new { lines = new[] { new { sku = Sku, quantity = 2 } } }, cancellation);
+        Assert.True(placed.IsSuccessStatusCode, $"placing the shop order: {(int)placed.StatusCode} {await placed.Content.ReadAsStringAsync(cancellation)}");
+        var shopOrderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("id").GetInt64();
+
+        // The shop hears back: a fulfillment of both units with the 3PL's tracking number.
+        var fulfillment = await WaitForAsync(
+            async () => (await sandbox.GetFromJsonAsync<JsonElement>("/shopify/sandbox/fulfillments", cancellation))
+                .EnumerateArray().FirstOrDefault(f => f.GetProperty("orderId").GetInt64() == shopOrderId),
+            f => f.ValueKind == JsonValueKind.Object,
+            TimeSpan.FromMinutes(2),
+            cancellation);
+        Assert.True(fulfillment.ValueKind == JsonValueKind.Object, "the shop never received a fulfillment for its order");
+        Assert.False(string.IsNullOrEmpty(fulfillment.GetProperty("trackingNumber").GetString()));
+        Assert.Equal(2, fulfillment.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("quantity").GetInt32()));
+
+        // Behind it: one order, shipped (or delivered), and the two units left the 3PL's stock exactly once.
+        await using var orders = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("ordersdb", cancellation))!);
+        await using (var order = orders.CreateCommand("SELECT count(*), min(status) FROM orders WHERE channel = 'shopify' AND channel_order_id = $1"))
+        {
+            order.Parameters.Add(new NpgsqlParameter { Value = shopOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await using var reader = await order.ExecuteReaderAsync(cancellation);
+            Assert.True(await reader.ReadAsync(cancellation));
+            Assert.Equal(1L, reader.GetInt64(0));
+            // The sandbox 3PL reports delivery seconds after shipping, so the order may already be past shipped.
+            Assert.Contains(reader.GetString(1), new[] { "shipped", "delivered" });
+        }
+
+        await using var inventory = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("inventorydb", cancellation))!);
+        var onHand = await WaitForAsync(
+            async () =>
+            {
+                await using var position = inventory.CreateCommand("SELECT on_hand, reserved FROM positions WHERE sku = $1 AND location_id = '3pl-sandbox'");
+                position.Parameters.Add(new NpgsqlParameter { Value = Sku });
+                await using var reader = await position.ExecuteReaderAsync(cancellation);
+                return await reader.ReadAsync(cancellation) ? (reader.GetInt32(0), reader.GetInt32(1)) : (-1, -1);
+            },
+            p => p == (8, 0),
+            TimeSpan.FromSeconds(30),
+            cancellation);
+        Assert.Equal((8, 0), onHand);
+    }
+
+    private static async Task<HttpResponseMessage> AdminAsync(HttpClient gateway, HttpMethod method, string path, object body, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Admin-Key", TopologyFixture.AdminKey);
+        var response = await gateway.SendAsync(request, cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}");
+        return response;
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan limit, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(500, cancellation);
+        }
+    }
+}
