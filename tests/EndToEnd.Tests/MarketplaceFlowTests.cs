@@ -13,7 +13,11 @@ namespace Distribution.Aspire.EndToEnd.Tests;
 [Collection(TopologyCollection.Name)]
 public sealed class MarketplaceFlowTests(TopologyFixture topology)
 {
-    private const string Sku = "SKU-0003";
+    private const string ShopifySku = "SKU-0003";
+    private const string AmazonSku = "SKU-0004";
+    private const string ThreePLLocation = "3pl-sandbox";
+    private static readonly SemaphoreSlim Onboarding = new(1, 1);
+    private static TopologyFixture? _onboarded;
 
     [Fact]
     public async Task A_shopify_order_is_reserved_shipped_by_the_3pl_and_fulfilled_back_in_the_shop()
@@ -22,26 +26,10 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
         using var gateway = topology.CreateGatewayClient();
         using var sandbox = new HttpClient { BaseAddress = topology.App.GetEndpoint("sandbox", "http") };
 
-        await AdminAsync(gateway, HttpMethod.Post, "/admin/partners", new
-        {
-            partnerId = "shopify-sandbox", kind = "marketplace", channel = "shopify", scopes = new[] { "shopify" },
-            rateLimit = new { perSecond = 100, burst = 200 }, shopDomain = "distribution-sandbox.myshopify.com",
-        }, cancellation);
-        await AdminAsync(gateway, HttpMethod.Put, "/admin/partners/shopify-sandbox/webhook-secret", new { secret = "sandbox-webhook-secret" }, cancellation);
-        using (var threePL = await AdminAsync(gateway, HttpMethod.Post, "/admin/partners", new
-        {
-            partnerId = "sandbox-3pl", kind = "3pl", channel = "3pl", scopes = new[] { "3pl" }, rateLimit = new { perSecond = 100, burst = 200 },
-        }, cancellation))
-        {
-            var apiKey = (await threePL.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("apiKey").GetString();
-            using var credentials = await sandbox.PutAsJsonAsync("/sandbox/3pl/credentials", new { apiKey }, cancellation);
-            Assert.True(credentials.IsSuccessStatusCode, $"sandbox credentials: {(int)credentials.StatusCode}");
-        }
+        await OnboardAsync(gateway, sandbox, cancellation);
+        await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = ShopifySku, locationId = ThreePLLocation, delta = 10, reason = "receipt" }, cancellation);
 
-        await AdminAsync(gateway, HttpMethod.Post, "/admin/locations", new { locationId = "3pl-sandbox", kind = "3pl", partnerId = "sandbox-3pl" }, cancellation);
-        await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = Sku, locationId = "3pl-sandbox", delta = 10, reason = "receipt" }, cancellation);
-
-        using var placed = await sandbox.PostAsJsonAsync("/shopify/sandbox/orders", new { lines = new[] { new { sku = Sku, quantity = 2 } } }, cancellation);
+        using var placed = await sandbox.PostAsJsonAsync("/shopify/sandbox/orders", new { lines = new[] { new { sku = ShopifySku, quantity = 2 } } }, cancellation);
         Assert.True(placed.IsSuccessStatusCode, $"placing the shop order: {(int)placed.StatusCode} {await placed.Content.ReadAsStringAsync(cancellation)}");
         var shopOrderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("id").GetInt64();
 
@@ -73,7 +61,7 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
             async () =>
             {
                 await using var position = inventory.CreateCommand("SELECT on_hand, reserved FROM positions WHERE sku = $1 AND location_id = '3pl-sandbox'");
-                position.Parameters.Add(new NpgsqlParameter { Value = Sku });
+                position.Parameters.Add(new NpgsqlParameter { Value = ShopifySku });
                 await using var reader = await position.ExecuteReaderAsync(cancellation);
                 return await reader.ReadAsync(cancellation) ? (reader.GetInt32(0), reader.GetInt32(1)) : (-1, -1);
             },
@@ -81,6 +69,81 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
             TimeSpan.FromSeconds(30),
             cancellation);
         Assert.Equal((8, 0), onHand);
+    }
+
+    [Fact]
+    public async Task An_amazon_order_is_reserved_shipped_by_the_3pl_and_confirmed_to_amazon()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var gateway = topology.CreateGatewayClient();
+        using var sandbox = new HttpClient { BaseAddress = topology.App.GetEndpoint("sandbox", "http") };
+        await OnboardAsync(gateway, sandbox, cancellation);
+        await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = AmazonSku, locationId = ThreePLLocation, delta = 5, reason = "receipt" }, cancellation);
+
+        using var placed = await sandbox.PostAsJsonAsync(
+            "/sandbox/amazon/orders", new { items = new[] { new { sku = AmazonSku, quantity = 1 } }, fulfillmentChannel = "MFN" }, cancellation);
+        Assert.True(placed.IsSuccessStatusCode, $"placing the Amazon order: {(int)placed.StatusCode} {await placed.Content.ReadAsStringAsync(cancellation)}");
+        var amazonOrderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("amazonOrderId").GetString()!;
+
+        // The ORDER_CHANGE notification came through the gateway; the adapter fetched the order, and once the
+        // 3PL shipped it the adapter confirmed the shipment to Amazon with the 3PL's tracking number.
+        var confirmation = await WaitForAsync(
+            async () => (await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/amazon/shipments", cancellation))
+                .EnumerateArray().FirstOrDefault(c => c.GetProperty("amazonOrderId").GetString() == amazonOrderId),
+            c => c.ValueKind == JsonValueKind.Object,
+            TimeSpan.FromMinutes(2),
+            cancellation);
+        Assert.True(confirmation.ValueKind == JsonValueKind.Object, "Amazon never received a shipment confirmation for its order");
+        Assert.False(string.IsNullOrEmpty(confirmation.GetProperty("trackingNumber").GetString()));
+        Assert.Equal(1, confirmation.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("quantity").GetInt32()));
+
+        await using var orders = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("ordersdb", cancellation))!);
+        await using var order = orders.CreateCommand("SELECT count(*) FROM orders WHERE channel = 'amazon' AND channel_order_id = $1");
+        order.Parameters.Add(new NpgsqlParameter { Value = amazonOrderId });
+        Assert.Equal(1L, (long)(await order.ExecuteScalarAsync(cancellation))!);
+    }
+
+    /// <summary>Registers the sandbox partners at the gateway (once per topology) and the 3PL's location at Inventory.</summary>
+    private async Task OnboardAsync(HttpClient gateway, HttpClient sandbox, CancellationToken cancellation)
+    {
+        await Onboarding.WaitAsync(cancellation);
+        try
+        {
+            if (ReferenceEquals(_onboarded, topology))
+            {
+                return;
+            }
+
+            await AdminAsync(gateway, HttpMethod.Post, "/admin/partners", new
+            {
+                partnerId = "shopify-sandbox", kind = "marketplace", channel = "shopify", scopes = new[] { "shopify" },
+                rateLimit = new { perSecond = 100, burst = 200 }, shopDomain = "distribution-sandbox.myshopify.com",
+            }, cancellation);
+            await AdminAsync(gateway, HttpMethod.Put, "/admin/partners/shopify-sandbox/webhook-secret", new { secret = "sandbox-webhook-secret" }, cancellation);
+            await PutKeyAsync(sandbox, "/sandbox/amazon/credentials", await CreatePartnerAsync(gateway, "amazon-sandbox", "marketplace", "amazon", "amazon", cancellation), cancellation);
+            await PutKeyAsync(sandbox, "/sandbox/3pl/credentials", await CreatePartnerAsync(gateway, "sandbox-3pl", "3pl", "3pl", "3pl", cancellation), cancellation);
+            await AdminAsync(gateway, HttpMethod.Post, "/admin/locations", new { locationId = ThreePLLocation, kind = "3pl", partnerId = "sandbox-3pl" }, cancellation);
+            _onboarded = topology;
+        }
+        finally
+        {
+            Onboarding.Release();
+        }
+    }
+
+    private static async Task<string> CreatePartnerAsync(HttpClient gateway, string partnerId, string kind, string channel, string scope, CancellationToken cancellation)
+    {
+        using var created = await AdminAsync(gateway, HttpMethod.Post, "/admin/partners", new
+        {
+            partnerId, kind, channel, scopes = new[] { scope }, rateLimit = new { perSecond = 100, burst = 200 },
+        }, cancellation);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("apiKey").GetString()!;
+    }
+
+    private static async Task PutKeyAsync(HttpClient sandbox, string path, string apiKey, CancellationToken cancellation)
+    {
+        using var response = await sandbox.PutAsJsonAsync(path, new { apiKey }, cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
     }
 
     private static async Task<HttpResponseMessage> AdminAsync(HttpClient gateway, HttpMethod method, string path, object body, CancellationToken cancellation)
