@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Distribution.Aspire.Contracts.Fulfillment.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Net.Client;
 using Npgsql;
 
 namespace Distribution.Aspire.EndToEnd.Tests;
@@ -20,7 +23,7 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
     private static TopologyFixture? _onboarded;
 
     [Fact]
-    public async Task A_shopify_order_is_reserved_shipped_by_the_3pl_and_fulfilled_back_in_the_shop()
+    public async Task A_shopify_order_delivered_twice_is_one_order_fulfilled_by_the_3pl_and_both_channels_follow_stock_through_an_outage_and_a_return()
     {
         var cancellation = TestContext.Current.CancellationToken;
         using var gateway = topology.CreateGatewayClient();
@@ -29,6 +32,8 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
         await OnboardAsync(gateway, sandbox, cancellation);
         await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = ShopifySku, locationId = ThreePLLocation, delta = 10, reason = "receipt" }, cancellation);
 
+        // Every webhook is delivered twice: still one order.
+        await PutFaultsAsync(sandbox, "/shopify/sandbox/faults", new { duplicateDeliveryRate = 1.0 }, cancellation);
         using var placed = await sandbox.PostAsJsonAsync("/shopify/sandbox/orders", new { lines = new[] { new { sku = ShopifySku, quantity = 2 } } }, cancellation);
         Assert.True(placed.IsSuccessStatusCode, $"placing the shop order: {(int)placed.StatusCode} {await placed.Content.ReadAsStringAsync(cancellation)}");
         var shopOrderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("id").GetInt64();
@@ -69,6 +74,65 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
             TimeSpan.FromSeconds(30),
             cancellation);
         Assert.Equal((8, 0), onHand);
+
+        // Both channels show the truth: 8 sellable units.
+        Assert.Equal(8, await WaitForAsync(() => ShopQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 8, TimeSpan.FromMinutes(1), cancellation));
+        Assert.Equal(8, await WaitForAsync(() => AmazonQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 8, TimeSpan.FromMinutes(1), cancellation));
+
+        // The shop is down while stock arrives: the update waits, and lands once the shop is back.
+        await PutFaultsAsync(sandbox, "/shopify/sandbox/faults", new { outage = true }, cancellation);
+        try
+        {
+            await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = ShopifySku, locationId = ThreePLLocation, delta = 3, reason = "receipt" }, cancellation);
+            Assert.Equal(11, await WaitForAsync(() => AmazonQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 11, TimeSpan.FromMinutes(1), cancellation));
+            Assert.Equal(8, await ShopQuantityAsync(sandbox, ShopifySku, cancellation));
+        }
+        finally
+        {
+            await PutFaultsAsync(sandbox, "/shopify/sandbox/faults", new { }, cancellation);
+        }
+
+        Assert.Equal(11, await WaitForAsync(() => ShopQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 11, TimeSpan.FromMinutes(2), cancellation));
+
+        // A sellable return of one unit at the 3PL restocks it, and the channels hear of it.
+        var (orderId, lineId) = await OrderLineAsync(orders, shopOrderId, cancellation);
+        using var channel = GrpcChannel.ForAddress(topology.App.GetEndpoint("fulfillmentservice", "grpc"));
+        var fulfillmentApi = new Fulfillment.FulfillmentClient(channel);
+        var line = new ReturnLine { LineId = lineId, Sku = ShopifySku, Quantity = 1, Disposition = Disposition.Restock };
+        var authorized = await fulfillmentApi.AuthorizeReturnAsync(
+            new AuthorizeReturnRequest { OrderId = orderId, Reference = $"RMA-{shopOrderId}", Reason = "changed mind", Lines = { line } }, cancellationToken: cancellation);
+        await fulfillmentApi.ReceiveReturnAsync(
+            new ReceiveReturnRequest { ReturnId = authorized.ReturnId, LocationId = ThreePLLocation, Lines = { line }, ReceivedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
+            cancellationToken: cancellation);
+        Assert.Equal(12, await WaitForAsync(() => ShopQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 12, TimeSpan.FromMinutes(1), cancellation));
+    }
+
+    private static async Task<int> ShopQuantityAsync(HttpClient sandbox, string sku, CancellationToken cancellation)
+    {
+        using var response = await sandbox.GetAsync($"/shopify/sandbox/quantities/{sku}", cancellation);
+        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("available").GetInt32() : -1;
+    }
+
+    private static async Task<int> AmazonQuantityAsync(HttpClient sandbox, string sku, CancellationToken cancellation)
+    {
+        var quantities = await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/amazon/quantities", cancellation);
+        return quantities.TryGetProperty(sku, out var listed) ? listed.GetProperty("quantity").GetInt32() : -1;
+    }
+
+    private static async Task PutFaultsAsync(HttpClient sandbox, string path, object faults, CancellationToken cancellation)
+    {
+        using var response = await sandbox.PutAsJsonAsync(path, faults, cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
+    }
+
+    private static async Task<(string OrderId, string LineId)> OrderLineAsync(NpgsqlDataSource orders, long shopOrderId, CancellationToken cancellation)
+    {
+        await using var command = orders.CreateCommand(
+            "SELECT o.order_id, l.line_id FROM orders o JOIN order_lines l USING (order_id) WHERE o.channel = 'shopify' AND o.channel_order_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = shopOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        Assert.True(await reader.ReadAsync(cancellation));
+        return (reader.GetGuid(0).ToString(), reader.GetString(1));
     }
 
     [Fact]
