@@ -14,12 +14,13 @@ try
     var amazonAdapter = builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb");
     var shopifyAdapter = builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb");
     var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
+    var settlementService = builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
         orderService,
         inventoryService,
         fulfillmentService,
-        builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
+        settlementService,
         amazonAdapter,
         shopifyAdapter,
         threePLAdapter,
@@ -29,6 +30,7 @@ try
     var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
     builder.WireAmazon(amazonAdapter, orderService, sandbox);
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
+    builder.WireSettlements(settlementService, orderService, shopifyAdapter);
 
     var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
 
