@@ -19,24 +19,21 @@ public static class JournalBuilder
         var header = settlement.Header;
         var net = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
         var sources = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        var unmapped = new Dictionary<(string, string, string), List<int>>();
+        var unmapped = new Dictionary<(string, string, string), (List<int> Lines, decimal Sum)>();
+        var rulesByKind = new Dictionary<(string, string, string), PostingRule?>();
         foreach (var line in settlement.Lines)
         {
-            var rule = posting.Rules
-                .Where(r => Patterns.Matches(r.Channel, header.Channel) && Patterns.Matches(r.Currency, header.Currency)
-                            && Patterns.Matches(r.TransactionType, line.TransactionType) && Patterns.Matches(r.AmountType, line.AmountType)
-                            && Patterns.Matches(r.AmountDescription, line.AmountDescription))
-                .OrderByDescending(r => Patterns.Specificity(r.TransactionType, r.AmountType, r.AmountDescription, r.Currency, r.Channel))
-                .FirstOrDefault();
+            var kind = (line.TransactionType, line.AmountType, line.AmountDescription);
+            if (!rulesByKind.TryGetValue(kind, out var rule))
+            {
+                rulesByKind[kind] = rule = RuleFor(posting, header, line);
+            }
+
             if (rule is null)
             {
-                var key = (line.TransactionType, line.AmountType, line.AmountDescription);
-                if (!unmapped.TryGetValue(key, out var numbers))
-                {
-                    unmapped[key] = numbers = [];
-                }
-
+                var (numbers, sum) = unmapped.TryGetValue(kind, out var seen) ? seen : ([], 0m);
                 numbers.Add(line.LineNumber);
+                unmapped[kind] = (numbers, sum + line.Amount);
                 continue;
             }
 
@@ -47,9 +44,8 @@ public static class JournalBuilder
 
         if (unmapped.Count > 0)
         {
-            return new PostingOutcome(null, [.. unmapped.Select(u => new Finding(string.Empty, ReconciliationResults.UnmappedPosting, null,
-                settlement.Lines.Where(l => u.Value.Contains(l.LineNumber)).Sum(l => l.Amount),
-                $"No posting rule for {header.Channel} {header.Currency} {u.Key.Item1} {u.Key.Item2}/{u.Key.Item3}.", u.Value))]);
+            return new PostingOutcome(null, [.. unmapped.Select(u => new Finding(string.Empty, ReconciliationResults.UnmappedPosting, null, u.Value.Sum,
+                $"No posting rule for {header.Channel} {header.Currency} {u.Key.Item1} {u.Key.Item2}/{u.Key.Item3}.", u.Value.Lines))]);
         }
 
         var deposit = posting.Deposits
@@ -86,6 +82,14 @@ public static class JournalBuilder
         var description = $"{header.Channel} settlement {header.ExternalId} ({header.PeriodStart:yyyy-MM-dd} to {header.PeriodEnd:yyyy-MM-dd})";
         return new PostingOutcome(new JournalEntry(number, postingDate, header.Currency, description, lines), []);
     }
+
+    private static PostingRule? RuleFor(PostingOptions posting, SettlementHeader header, SettlementLine line) =>
+        posting.Rules
+            .Where(r => Patterns.Matches(r.Channel, header.Channel) && Patterns.Matches(r.Currency, header.Currency)
+                        && Patterns.Matches(r.TransactionType, line.TransactionType) && Patterns.Matches(r.AmountType, line.AmountType)
+                        && Patterns.Matches(r.AmountDescription, line.AmountDescription))
+            .OrderByDescending(r => Patterns.Specificity(r.TransactionType, r.AmountType, r.AmountDescription, r.Currency, r.Channel))
+            .FirstOrDefault();
 
     private static void Add(SortedDictionary<string, decimal> net, Dictionary<string, SortedSet<string>> sources, string account, decimal amount, string source)
     {

@@ -13,6 +13,18 @@ public static class LineClassifier
             .OrderByDescending(r => Patterns.Specificity(r.TransactionType, r.AmountType, r.AmountDescription))
             .FirstOrDefault()?.Kind ?? LineKinds.Fee;
 
-    public static string[] Classify(ChannelRules rules, IReadOnlyList<SettlementLine> lines) =>
-        [.. lines.Select(line => Classify(rules, line))];
+    public static string[] Classify(ChannelRules rules, IReadOnlyList<SettlementLine> lines)
+    {
+        var known = new Dictionary<(string, string, string), string>();
+        return [.. lines.Select(line =>
+        {
+            var key = (line.TransactionType, line.AmountType, line.AmountDescription);
+            if (!known.TryGetValue(key, out var kind))
+            {
+                known[key] = kind = Classify(rules, line);
+            }
+
+            return kind;
+        })];
+    }
 }
