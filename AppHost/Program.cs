@@ -15,6 +15,7 @@ try
     var shopifyAdapter = builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb");
     var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
     var settlementService = builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb");
+    var erpAdapter = builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
         orderService,
@@ -24,13 +25,14 @@ try
         amazonAdapter,
         shopifyAdapter,
         threePLAdapter,
-        builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb"),
+        erpAdapter,
     ];
 
     var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
     builder.WireAmazon(amazonAdapter, orderService, sandbox);
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
     builder.WireSettlements(settlementService, orderService, shopifyAdapter);
+    builder.WireErp(erpAdapter, inventoryService, sandbox);
 
     var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
 

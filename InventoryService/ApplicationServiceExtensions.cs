@@ -4,6 +4,7 @@ using Distribution.Aspire.InventoryService.Admin;
 using Distribution.Aspire.InventoryService.Availability;
 using Distribution.Aspire.InventoryService.Backorders;
 using Distribution.Aspire.InventoryService.Grpc;
+using Distribution.Aspire.InventoryService.Items;
 using Distribution.Aspire.InventoryService.OrderEvents;
 using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Returns;
@@ -32,6 +33,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<InventoryTransactions>();
         services.AddSingleton<ReservationService>();
         services.AddSingleton<StockService>();
+        services.AddSingleton<ItemCatalog>();
         services.AddSingleton<AvailabilityCache>();
         services.AddSingleton<AvailabilityReader>();
         services.AddSingleton<BackorderSignal>();

@@ -25,6 +25,8 @@ public static class InventoryErrors
     public const string OrderCancelled = "order_cancelled";
     public const string ShipmentIdReused = "shipment_id_reused";
     public const string CommitExceedsReservation = "commit_exceeds_reservation";
+    public const string InvalidItem = "invalid_item";
+    public const string TooManyItems = "too_many_items";
 }
 
 public enum InventoryErrorKind

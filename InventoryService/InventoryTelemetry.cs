@@ -19,6 +19,7 @@ public sealed class InventoryTelemetry
         BackorderFills = meter.CreateCounter<long>("inventory.backorders.filled", description: "Backorders reserved when stock arrived, by channel");
         AvailabilityEvents = meter.CreateCounter<long>("inventory.availability.published", description: "Availability events published (one per dirty SKU per window)");
         CacheReads = meter.CreateCounter<long>("inventory.availability.reads", description: "Availability reads by source (cache, database)");
+        ItemsUpserted = meter.CreateCounter<long>("inventory.items.upserted", description: "Item-master entries received, by source and outcome (created, updated, unchanged, rejected)");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -38,6 +39,8 @@ public sealed class InventoryTelemetry
     public Counter<long> AvailabilityEvents { get; }
 
     public Counter<long> CacheReads { get; }
+
+    public Counter<long> ItemsUpserted { get; }
 
     public Activity? Start(string name, string? channel = null)
     {

@@ -12,6 +12,22 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<Type, EventDescriptor> _byClrType = new();
     private readonly ConcurrentDictionary<string, EventDescriptor> _byType = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Knows every event of the shared contracts from the start. A topic carries several event types and a
+    /// service handles only some: one it knows but does not handle is someone else's interest and is skipped,
+    /// while a type it has never heard of (a newer producer) is kept as a dead letter for after an upgrade.
+    /// </summary>
+    public EventTypeRegistry()
+    {
+        foreach (var type in typeof(IIntegrationEvent).Assembly.GetTypes())
+        {
+            if (type.IsClass && !type.IsAbstract && typeof(IIntegrationEvent).IsAssignableFrom(type) && type.IsDefined(typeof(IntegrationEventAttribute), false))
+            {
+                Describe(type);
+            }
+        }
+    }
+
     public EventDescriptor Describe(Type clrType) => _byClrType.GetOrAdd(clrType, type =>
     {
         var attribute = type.GetCustomAttribute<IntegrationEventAttribute>()

@@ -19,6 +19,7 @@ public sealed class MessagingTelemetry : IDisposable
         Handled = _meter.CreateCounter<long>("messaging.events.handled", description: "Deliveries by outcome (handled, duplicate, failed, dead_lettered, poison)");
         Latency = _meter.CreateHistogram<double>("messaging.events.latency", unit: "ms", description: "From publish (event time) to handler committed");
         RelayFailures = _meter.CreateCounter<long>("messaging.relay.failures", description: "Relay batches the transport refused; they are retried");
+        BatchRetries = _meter.CreateCounter<long>("messaging.consumer.batch_retries", description: "Consumer batches run again after a deadlock or serialization failure");
     }
 
     public ActivitySource ActivitySource { get; } = new(Name);
@@ -32,6 +33,8 @@ public sealed class MessagingTelemetry : IDisposable
     public Histogram<double> Latency { get; }
 
     public Counter<long> RelayFailures { get; }
+
+    public Counter<long> BatchRetries { get; }
 
     /// <summary>A consumer span whose parent is the producer's span, so one trace runs from publisher to handler.</summary>
     public Activity? StartProcess(CloudEvent envelope, string subscription)

@@ -5,6 +5,7 @@ using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -21,6 +22,13 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
         builder.AddProblemDetailsDefaults();
         builder.AddCorrelation();
+
+        // Npgsql logs every command at Information: with relays and consumers polling, that is most of a
+        // service's log volume and a measurable share of its CPU. Configuration can still ask for it.
+        if (builder.Configuration["Logging:LogLevel:Npgsql"] is null)
+        {
+            builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        }
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

@@ -1,4 +1,5 @@
 using Distribution.Aspire.Adapters.Sandbox.Amazon;
+using Distribution.Aspire.Adapters.Sandbox.Erp;
 using Distribution.Aspire.Adapters.Sandbox.Shopify;
 using Distribution.Aspire.Adapters.Sandbox.ThreePL;
 
@@ -10,6 +11,7 @@ builder.AddServiceDefaults();
 builder.AddAmazonSandbox();
 builder.AddShopifySandbox();
 builder.AddThreePLSandbox();
+builder.AddErpSandbox();
 
 var app = builder.Build();
 
@@ -17,5 +19,6 @@ app.MapDefaultEndpoints();
 app.MapAmazonSandbox();
 app.MapShopifySandbox();
 app.MapThreePLSandbox();
+app.MapErpSandbox();
 
 app.Run();

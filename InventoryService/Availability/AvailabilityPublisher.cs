@@ -63,8 +63,10 @@ internal sealed class AvailabilityPublisher(
             }
         }
 
+        // Marks a stock change is bumping right now are skipped, not waited for: their transactions lock
+        // marks in their own order, so waiting could deadlock, and the next window publishes them anyway.
         var marks = new List<(string Sku, long Version)>();
-        await using (var select = new NpgsqlCommand("SELECT sku, version FROM availability_dirty ORDER BY sku LIMIT @limit", connection, transaction))
+        await using (var select = new NpgsqlCommand("SELECT sku, version FROM availability_dirty ORDER BY sku LIMIT @limit FOR UPDATE SKIP LOCKED", connection, transaction))
         {
             select.Parameters.AddWithValue("limit", options.Value.AvailabilityPublishBatchSize);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Distribution.Aspire.Contracts.Inventory.V1;
 using Distribution.Aspire.InventoryService.Availability;
+using Distribution.Aspire.InventoryService.Items;
 using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Stock;
 using Google.Protobuf.WellKnownTypes;
@@ -18,6 +19,7 @@ public sealed class InventoryGrpcService(
     ReservationService reservations,
     StockService stock,
     AvailabilityReader availability,
+    ItemCatalog catalog,
     IOptions<InventoryOptions> options,
     TimeProvider time) : Inventory.InventoryBase
 {
@@ -143,6 +145,20 @@ public sealed class InventoryGrpcService(
                 transaction, request.LocationId, request.Kind, request.PartnerId, request.HasRank ? request.Rank : null, context.CancellationToken),
             context.CancellationToken);
         return new Location { LocationId = location.LocationId, Kind = location.Kind, PartnerId = location.PartnerId ?? string.Empty, Rank = location.Rank };
+    });
+
+    public override Task<UpsertItemsResponse> UpsertItems(UpsertItemsRequest request, ServerCallContext context) => GuardAsync(async () =>
+    {
+        var entries = request.Items.Select(i => new CatalogEntry(
+            i.Sku, i.Description, i.UnitOfMeasure, i.Blocked, i.ModifiedAt?.ToDateTimeOffset())).ToList();
+        var result = await catalog.UpsertAsync(entries, request.Source, context.CancellationToken);
+        return new UpsertItemsResponse
+        {
+            Created = result.Created,
+            Updated = result.Updated,
+            Unchanged = result.Unchanged,
+            Rejected = { result.Rejected.Select(r => new RejectedItem { Sku = r.Sku, Code = r.Code, Message = r.Message }) },
+        };
     });
 
     private static Allocation ToAllocation(Contract.AllocatedLine line) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Distribution.Aspire.Messaging.CloudEvents;
+using Distribution.Aspire.Messaging.Outbox;
 using Distribution.Aspire.Messaging.Publishing;
 using Distribution.Aspire.ServiceDefaults.Correlation;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public sealed class EventDispatcher(
     IEventBus bus,
     MessagingIdentity identity,
     MessagingTelemetry telemetry,
+    OutboxSignal outboxSignal,
     TimeProvider time,
     ILogger<EventDispatcher> logger)
 {
@@ -53,6 +55,32 @@ public sealed class EventDispatcher(
     /// database; the caller then delivers them one by one, which isolates the failing event.
     /// </summary>
     public async Task<IReadOnlyList<DispatchOutcome>?> DispatchBatchAsync(IReadOnlyList<CloudEvent> envelopes, CancellationToken cancellationToken)
+    {
+        // Batches of different partitions run side by side and lock rows in event order, not in one global
+        // order, so two of them can deadlock. PostgreSQL aborts one; running it again whole (the other has
+        // committed by then) is far cheaper than falling back to one transaction per event.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryDispatchBatchAsync(envelopes, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxBatchAttempts)
+            {
+                telemetry.BatchRetries.Add(1, new KeyValuePair<string, object?>("reason", ex.SqlState));
+                logger.LogDebug("Batch of {Count} hit {SqlState}; running it again (attempt {Attempt})", envelopes.Count, ex.SqlState, attempt + 1);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                logger.LogDebug(ex, "Batch of {Count} rolled back; delivering one by one", envelopes.Count);
+                return null;
+            }
+        }
+    }
+
+    private const int MaxBatchAttempts = 4;
+
+    private async Task<IReadOnlyList<DispatchOutcome>?> TryDispatchBatchAsync(IReadOnlyList<CloudEvent> envelopes, CancellationToken cancellationToken)
     {
         await using var services = scopes.CreateAsyncScope();
         var prepared = new List<PreparedEvent>(envelopes.Count);
@@ -96,6 +124,13 @@ public sealed class EventDispatcher(
             }
 
             await transaction.CommitAsync(cancellationToken);
+
+            // Handlers publish inside this transaction; the relay's own wake-up came before the commit.
+            outboxSignal.Notify();
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -228,6 +263,7 @@ public sealed class EventDispatcher(
         {
             await invoker.InvokeAsync(@event, new EventContext(envelope, connection, transaction, bus), services, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            outboxSignal.Notify();
             return DispatchOutcome.Handled;
         }
         catch (NpgsqlException ex) when (ex.IsTransient)

@@ -63,7 +63,8 @@ internal sealed class OutboxRelay(
                                 break;
                             }
 
-                            await Task.Delay(wait, stoppingToken);
+                            // A writer that signals after its commit (the event dispatcher, outbox batches) ends the wait at once.
+                            await signal.WaitAsync(wait, stoppingToken);
                         }
                     }
                 }

@@ -37,7 +37,7 @@ public sealed class ShutdownTests
         appHost.BeginErrorReadLine();
         try
         {
-            await WaitUntilAsync(() => output.Any(line => line.Contains("Distribution.Aspire is up", StringComparison.Ordinal)), TimeSpan.FromSeconds(120), "the topology to come up", output);
+            await WaitUntilAsync(() => output.Any(line => line.Contains("Distribution.Aspire is up", StringComparison.Ordinal)), TimeSpan.FromMinutes(3), "the topology to come up", output);
             Assert.True(IsListening(postgresPort) && IsListening(redisPort), "postgres and redis should be serving before the stop");
 
             SendSigterm(appHost.Id);

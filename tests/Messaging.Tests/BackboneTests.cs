@@ -207,6 +207,23 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_known_event_type_this_service_does_not_handle_is_skipped_not_dead_lettered()
+    {
+        // A topic carries several types; a subscriber handles some. OrderAccepted is a real contract the
+        // widget service has no handler for: it is someone else's interest, not poison.
+        var host = await StartAsync("widgets-skip");
+        var notOurs = """{"specversion":"1.0","id":"evt-not-ours","source":"/orders","type":"distribution.order.accepted.v1","partitionkey":"w-skip","data":{}}""";
+        await _redis.GetDatabase().StreamAddAsync(StreamNames.For(_prefix, "widgets", 0), StreamNames.EnvelopeField, notOurs);
+        await host.PublishAsync("w-skip", 1, 3);
+
+        var effects = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count == 3, what: "the widget events after the skipped one");
+
+        Assert.Equal([1, 2, 3], effects.Select(e => e.Sequence));
+        Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM dead_letters"));
+        Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM inbox WHERE event_id = 'evt-not-ours'"));
+    }
+
+    [Fact]
     public async Task Events_of_one_key_are_handled_in_order_under_concurrent_publishers_and_two_replicas()
     {
         var connectionString = await servers.CreateDatabaseAsync("widgets");
