@@ -21,6 +21,7 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
     private const string ThreePLLocation = "3pl-sandbox";
     private static readonly SemaphoreSlim Onboarding = new(1, 1);
     private static TopologyFixture? _onboarded;
+    private static string _amazonKey = string.Empty;
 
     [Fact]
     public async Task A_shopify_order_delivered_twice_is_one_order_fulfilled_by_the_3pl_and_both_channels_follow_stock_through_an_outage_and_a_return()
@@ -167,6 +168,139 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
         Assert.Equal(1L, (long)(await order.ExecuteScalarAsync(cancellation))!);
     }
 
+    [Fact]
+    public async Task A_settlement_for_a_shipped_amazon_order_reconciles_and_posts_one_balanced_journal_despite_erp_faults()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var gateway = topology.CreateGatewayClient();
+        using var sandbox = new HttpClient { BaseAddress = topology.App.GetEndpoint("sandbox", "http") };
+        await OnboardAsync(gateway, sandbox, cancellation);
+        const string Sku = "SKU-0005";
+        await AdminAsync(gateway, HttpMethod.Post, "/admin/inventory/adjustments", new { sku = Sku, locationId = ThreePLLocation, delta = 5, reason = "receipt" }, cancellation);
+
+        using var placed = await sandbox.PostAsJsonAsync(
+            "/sandbox/amazon/orders", new { items = new[] { new { sku = Sku, quantity = 2, unitPrice = 12.50m } }, fulfillmentChannel = "MFN" }, cancellation);
+        Assert.True(placed.IsSuccessStatusCode, $"placing the Amazon order: {(int)placed.StatusCode}");
+        var amazonOrderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("amazonOrderId").GetString()!;
+        var shipped = await WaitForAsync(
+            async () => (await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/amazon/shipments", cancellation))
+                .EnumerateArray().Any(c => c.GetProperty("amazonOrderId").GetString() == amazonOrderId),
+            done => done,
+            TimeSpan.FromMinutes(2),
+            cancellation);
+        Assert.True(shipped, "the Amazon order never shipped");
+
+        await using var orders = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("ordersdb", cancellation))!);
+        await using var totals = orders.CreateCommand("SELECT subtotal - discount_total, tax_total FROM orders WHERE channel = 'amazon' AND channel_order_id = $1");
+        totals.Parameters.Add(new NpgsqlParameter { Value = amazonOrderId });
+        decimal principal, tax;
+        await using (var reader = await totals.ExecuteReaderAsync(cancellation))
+        {
+            Assert.True(await reader.ReadAsync(cancellation));
+            (principal, tax) = (reader.GetDecimal(0), reader.GetDecimal(1));
+        }
+
+        // The ERP commits the first post and drops its answer, then refuses the next two: the adapter must
+        // find the entry it already made instead of posting it again.
+        using (var faults = await sandbox.PutAsJsonAsync("/sandbox/erp/faults", new { dropResponseNext = 1, failNext = 2, failStatus = 503, only = "posts" }, cancellation))
+        {
+            Assert.True(faults.IsSuccessStatusCode);
+        }
+
+        var settlementId = Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var commission = -Math.Round(principal * 0.15m, 2, MidpointRounding.AwayFromZero);
+        var report = SettlementReport(settlementId, amazonOrderId, Sku, principal, tax, commission);
+        using (var sent = await SendSettlementAsync(gateway, report, cancellation))
+        {
+            Assert.True(sent.IsSuccessStatusCode, $"settlement: {(int)sent.StatusCode} {await sent.Content.ReadAsStringAsync(cancellation)}");
+        }
+
+        var documentNumber = $"AMZ-{settlementId}-USD";
+        var posted = await WaitForAsync(() => JournalEntriesAsync(sandbox, documentNumber, cancellation), entries => entries.Count > 0, TimeSpan.FromMinutes(2), cancellation);
+        var entry = Assert.Single(posted);
+        // Business Central's sign convention: debits positive, credits negative, so a balanced entry sums to zero.
+        var amounts = entry.GetProperty("journalLines").EnumerateArray().Select(l => l.GetProperty("amount").GetDecimal()).ToList();
+        Assert.True(amounts.Count >= 2);
+        Assert.Equal(0m, amounts.Sum());
+
+        // The same report again changes nothing, and the journal stays single.
+        using (var again = await SendSettlementAsync(gateway, report, cancellation))
+        {
+            Assert.True(again.IsSuccessStatusCode);
+        }
+
+        await using var settlements = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("settlementdb", cancellation))!);
+        var status = await WaitForAsync(
+            async () =>
+            {
+                await using var command = settlements.CreateCommand("SELECT status FROM settlements WHERE external_id = $1");
+                command.Parameters.Add(new NpgsqlParameter { Value = settlementId });
+                return (string?)await command.ExecuteScalarAsync(cancellation);
+            },
+            s => s == "posted",
+            TimeSpan.FromMinutes(1),
+            cancellation);
+        Assert.Equal("posted", status);
+        Assert.Single(await JournalEntriesAsync(sandbox, documentNumber, cancellation));
+    }
+
+    private static string SettlementReport(string settlementId, string orderId, string sku, decimal principal, decimal tax, decimal commission)
+    {
+        string[] columns =
+        [
+            "settlement-id", "settlement-start-date", "settlement-end-date", "deposit-date", "total-amount", "currency",
+            "transaction-type", "order-id", "merchant-order-id", "adjustment-id", "shipment-id", "marketplace-name",
+            "amount-type", "amount-description", "amount", "fulfillment-id", "posted-date", "posted-date-time",
+            "order-item-code", "merchant-order-item-id", "merchant-adjustment-item-id", "sku", "quantity-purchased",
+        ];
+        var today = DateTimeOffset.UtcNow;
+        var rows = new List<Dictionary<string, string>>();
+        void Amount(string type, string description, decimal amount, string quantity = "") => rows.Add(new()
+        {
+            ["settlement-id"] = settlementId, ["transaction-type"] = "Order", ["order-id"] = orderId, ["shipment-id"] = $"ship-{orderId}",
+            ["marketplace-name"] = "Amazon.com", ["amount-type"] = type, ["amount-description"] = description,
+            ["amount"] = amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), ["fulfillment-id"] = "MFN",
+            ["posted-date"] = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["posted-date-time"] = today.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["order-item-code"] = "1", ["sku"] = sku, ["quantity-purchased"] = quantity,
+        });
+        Amount("ItemPrice", "Principal", principal, "2");
+        if (tax != 0)
+        {
+            Amount("ItemPrice", "Tax", tax);
+        }
+
+        Amount("ItemFees", "Commission", commission);
+        var summary = new Dictionary<string, string>
+        {
+            ["settlement-id"] = settlementId,
+            ["settlement-start-date"] = today.AddDays(-14).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["settlement-end-date"] = today.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["deposit-date"] = today.AddDays(2).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["total-amount"] = (principal + tax + commission).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            ["currency"] = "USD",
+        };
+        return string.Join("\r\n", rows.Prepend(summary).Select(row => string.Join('\t', columns.Select(c => row.GetValueOrDefault(c, string.Empty))))
+            .Prepend(string.Join('\t', columns))) + "\r\n";
+    }
+
+    private static async Task<HttpResponseMessage> SendSettlementAsync(HttpClient gateway, string report, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/partners/amazon/settlements")
+        {
+            Content = new StringContent(report, System.Text.Encoding.UTF8, "text/tab-separated-values"),
+        };
+        request.Headers.Add("X-Api-Key", _amazonKey);
+        return await gateway.SendAsync(request, cancellation);
+    }
+
+    private static async Task<List<JsonElement>> JournalEntriesAsync(HttpClient sandbox, string documentNumber, CancellationToken cancellation)
+    {
+        var inspect = await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/erp/inspect", cancellation);
+        return [.. inspect.GetProperty("journalEntries").EnumerateArray()
+            .Where(e => string.Equals(e.GetProperty("externalDocumentNumber").GetString(), documentNumber, StringComparison.OrdinalIgnoreCase))];
+    }
+
     /// <summary>Registers the sandbox partners at the gateway (once per topology) and the 3PL's location at Inventory.</summary>
     private async Task OnboardAsync(HttpClient gateway, HttpClient sandbox, CancellationToken cancellation)
     {
@@ -184,7 +318,8 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
                 rateLimit = new { perSecond = 100, burst = 200 }, shopDomain = "distribution-sandbox.myshopify.com",
             }, cancellation);
             await AdminAsync(gateway, HttpMethod.Put, "/admin/partners/shopify-sandbox/webhook-secret", new { secret = "sandbox-webhook-secret" }, cancellation);
-            await PutKeyAsync(sandbox, "/sandbox/amazon/credentials", await CreatePartnerAsync(gateway, "amazon-sandbox", "marketplace", "amazon", "amazon", cancellation), cancellation);
+            _amazonKey = await CreatePartnerAsync(gateway, "amazon-sandbox", "marketplace", "amazon", "amazon", cancellation);
+            await PutKeyAsync(sandbox, "/sandbox/amazon/credentials", _amazonKey, cancellation);
             await PutKeyAsync(sandbox, "/sandbox/3pl/credentials", await CreatePartnerAsync(gateway, "sandbox-3pl", "3pl", "3pl", "3pl", cancellation), cancellation);
             await AdminAsync(gateway, HttpMethod.Post, "/admin/locations", new { locationId = ThreePLLocation, kind = "3pl", partnerId = "sandbox-3pl" }, cancellation);
             _onboarded = topology;
