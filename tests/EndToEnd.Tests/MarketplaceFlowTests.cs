@@ -96,15 +96,7 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
         Assert.Equal(11, await WaitForAsync(() => ShopQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 11, TimeSpan.FromMinutes(2), cancellation));
 
         // A sellable return of one unit at the 3PL restocks it, and the channels hear of it.
-        var (orderId, lineId) = await OrderLineAsync(orders, shopOrderId, cancellation);
-        using var channel = GrpcChannel.ForAddress(topology.App.GetEndpoint("fulfillmentservice", "grpc"));
-        var fulfillmentApi = new Fulfillment.FulfillmentClient(channel);
-        var line = new ReturnLine { LineId = lineId, Sku = ShopifySku, Quantity = 1, Disposition = Disposition.Restock };
-        var authorized = await fulfillmentApi.AuthorizeReturnAsync(
-            new AuthorizeReturnRequest { OrderId = orderId, Reference = $"RMA-{shopOrderId}", Reason = "changed mind", Lines = { line } }, cancellationToken: cancellation);
-        await fulfillmentApi.ReceiveReturnAsync(
-            new ReceiveReturnRequest { ReturnId = authorized.ReturnId, LocationId = ThreePLLocation, Lines = { line }, ReceivedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
-            cancellationToken: cancellation);
+        await ReturnOneUnitAsync(orders, "shopify", shopOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), ShopifySku, cancellation);
         Assert.Equal(12, await WaitForAsync(() => ShopQuantityAsync(sandbox, ShopifySku, cancellation), q => q == 12, TimeSpan.FromMinutes(1), cancellation));
     }
 
@@ -124,16 +116,6 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
     {
         using var response = await sandbox.PutAsJsonAsync(path, faults, cancellation);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
-    }
-
-    private static async Task<(string OrderId, string LineId)> OrderLineAsync(NpgsqlDataSource orders, long shopOrderId, CancellationToken cancellation)
-    {
-        await using var command = orders.CreateCommand(
-            "SELECT o.order_id, l.line_id FROM orders o JOIN order_lines l USING (order_id) WHERE o.channel = 'shopify' AND o.channel_order_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = shopOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        Assert.True(await reader.ReadAsync(cancellation));
-        return (reader.GetGuid(0).ToString(), reader.GetString(1));
     }
 
     [Fact]
@@ -169,7 +151,7 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
     }
 
     [Fact]
-    public async Task A_settlement_for_a_shipped_amazon_order_reconciles_and_posts_one_balanced_journal_despite_erp_faults()
+    public async Task A_settlement_for_a_shipped_and_partly_returned_amazon_order_reconciles_and_posts_one_balanced_journal_despite_erp_faults()
     {
         var cancellation = TestContext.Current.CancellationToken;
         using var gateway = topology.CreateGatewayClient();
@@ -200,6 +182,25 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
             (principal, tax) = (reader.GetDecimal(0), reader.GetDecimal(1));
         }
 
+        // One of the two units comes back sellable: the return's refund is what the report's refund must match.
+        var (orderId, received) = await ReturnOneUnitAsync(orders, "amazon", amazonOrderId, Sku, cancellation);
+        var refund = decimal.Parse(received.RefundAmount, System.Globalization.CultureInfo.InvariantCulture);
+        var refundPrincipal = principal / 2;
+
+        await using var settlements = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("settlementdb", cancellation))!);
+        var known = await WaitForAsync(
+            async () =>
+            {
+                await using var command = settlements.CreateCommand(
+                    "SELECT count(*) FROM known_orders o JOIN known_returns r USING (order_id) WHERE o.order_id = $1 AND o.status = 'shipped'");
+                command.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(orderId) });
+                return (long)(await command.ExecuteScalarAsync(cancellation))!;
+            },
+            count => count == 1,
+            TimeSpan.FromMinutes(1),
+            cancellation);
+        Assert.Equal(1L, known);
+
         // The ERP commits the first post and drops its answer, then refuses the next two: the adapter must
         // find the entry it already made instead of posting it again.
         using (var faults = await sandbox.PutAsJsonAsync("/sandbox/erp/faults", new { dropResponseNext = 1, failNext = 2, failStatus = 503, only = "posts" }, cancellation))
@@ -208,8 +209,17 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
         }
 
         var settlementId = Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var commission = -Math.Round(principal * 0.15m, 2, MidpointRounding.AwayFromZero);
-        var report = SettlementReport(settlementId, amazonOrderId, Sku, principal, tax, commission);
+        static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+        var report = SettlementReport(settlementId, amazonOrderId, Sku,
+        [
+            ("Order", "ItemPrice", "Principal", principal, "2"),
+            ("Order", "ItemPrice", "Tax", tax, ""),
+            ("Order", "ItemFees", "Commission", -Cents(principal * 0.15m), ""),
+            ("Refund", "ItemPrice", "Principal", -refundPrincipal, ""),
+            ("Refund", "ItemPrice", "Tax", -(refund - refundPrincipal), ""),
+            ("Refund", "ItemFees", "Commission", Cents(refundPrincipal * 0.15m), ""),
+            ("Refund", "ItemFees", "RefundCommission", -Cents(refundPrincipal * 0.03m), ""),
+        ]);
         using (var sent = await SendSettlementAsync(gateway, report, cancellation))
         {
             Assert.True(sent.IsSuccessStatusCode, $"settlement: {(int)sent.StatusCode} {await sent.Content.ReadAsStringAsync(cancellation)}");
@@ -229,7 +239,6 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
             Assert.True(again.IsSuccessStatusCode);
         }
 
-        await using var settlements = NpgsqlDataSource.Create((await topology.App.GetConnectionStringAsync("settlementdb", cancellation))!);
         var status = await WaitForAsync(
             async () =>
             {
@@ -244,7 +253,8 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
         Assert.Single(await JournalEntriesAsync(sandbox, documentNumber, cancellation));
     }
 
-    private static string SettlementReport(string settlementId, string orderId, string sku, decimal principal, decimal tax, decimal commission)
+    private static string SettlementReport(
+        string settlementId, string orderId, string sku, IReadOnlyList<(string Transaction, string AmountType, string Description, decimal Amount, string Quantity)> amounts)
     {
         string[] columns =
         [
@@ -253,35 +263,56 @@ public sealed class MarketplaceFlowTests(TopologyFixture topology)
             "amount-type", "amount-description", "amount", "fulfillment-id", "posted-date", "posted-date-time",
             "order-item-code", "merchant-order-item-id", "merchant-adjustment-item-id", "sku", "quantity-purchased",
         ];
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
         var today = DateTimeOffset.UtcNow;
-        var rows = new List<Dictionary<string, string>>();
-        void Amount(string type, string description, decimal amount, string quantity = "") => rows.Add(new()
+        var rows = amounts.Where(a => a.Amount != 0).Select(a => new Dictionary<string, string>
         {
-            ["settlement-id"] = settlementId, ["transaction-type"] = "Order", ["order-id"] = orderId, ["shipment-id"] = $"ship-{orderId}",
-            ["marketplace-name"] = "Amazon.com", ["amount-type"] = type, ["amount-description"] = description,
-            ["amount"] = amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), ["fulfillment-id"] = "MFN",
-            ["posted-date"] = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["posted-date-time"] = today.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["order-item-code"] = "1", ["sku"] = sku, ["quantity-purchased"] = quantity,
-        });
-        Amount("ItemPrice", "Principal", principal, "2");
-        if (tax != 0)
-        {
-            Amount("ItemPrice", "Tax", tax);
-        }
-
-        Amount("ItemFees", "Commission", commission);
+            ["settlement-id"] = settlementId, ["transaction-type"] = a.Transaction, ["order-id"] = orderId,
+            ["adjustment-id"] = a.Transaction == "Refund" ? $"adj-{orderId}" : string.Empty,
+            ["shipment-id"] = a.Transaction == "Refund" ? string.Empty : $"ship-{orderId}",
+            ["marketplace-name"] = "Amazon.com", ["amount-type"] = a.AmountType, ["amount-description"] = a.Description,
+            ["amount"] = a.Amount.ToString("0.00", culture), ["fulfillment-id"] = "MFN",
+            ["posted-date"] = today.ToString("yyyy-MM-dd", culture), ["posted-date-time"] = today.ToString("yyyy-MM-ddTHH:mm:sszzz", culture),
+            ["order-item-code"] = "1", ["sku"] = sku, ["quantity-purchased"] = a.Quantity,
+        }).ToList();
         var summary = new Dictionary<string, string>
         {
             ["settlement-id"] = settlementId,
-            ["settlement-start-date"] = today.AddDays(-14).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["settlement-end-date"] = today.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["deposit-date"] = today.AddDays(2).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["total-amount"] = (principal + tax + commission).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            ["settlement-start-date"] = today.AddDays(-14).ToString("yyyy-MM-ddTHH:mm:sszzz", culture),
+            ["settlement-end-date"] = today.ToString("yyyy-MM-ddTHH:mm:sszzz", culture),
+            ["deposit-date"] = today.AddDays(2).ToString("yyyy-MM-ddTHH:mm:sszzz", culture),
+            ["total-amount"] = amounts.Sum(a => a.Amount).ToString("0.00", culture),
             ["currency"] = "USD",
         };
         return string.Join("\r\n", rows.Prepend(summary).Select(row => string.Join('\t', columns.Select(c => row.GetValueOrDefault(c, string.Empty))))
             .Prepend(string.Join('\t', columns))) + "\r\n";
+    }
+
+    /// <summary>Authorizes and receives a sellable return of one unit of the order's line for <paramref name="sku"/> at the 3PL.</summary>
+    private async Task<(string OrderId, Return Received)> ReturnOneUnitAsync(
+        NpgsqlDataSource orders, string channel, string channelOrderId, string sku, CancellationToken cancellation)
+    {
+        string orderId, lineId;
+        await using (var command = orders.CreateCommand(
+            "SELECT o.order_id, l.line_id FROM orders o JOIN order_lines l USING (order_id) WHERE o.channel = $1 AND o.channel_order_id = $2 AND l.sku = $3"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = channel });
+            command.Parameters.Add(new NpgsqlParameter { Value = channelOrderId });
+            command.Parameters.Add(new NpgsqlParameter { Value = sku });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            Assert.True(await reader.ReadAsync(cancellation));
+            (orderId, lineId) = (reader.GetGuid(0).ToString(), reader.GetString(1));
+        }
+
+        using var grpc = GrpcChannel.ForAddress(topology.App.GetEndpoint("fulfillmentservice", "grpc"));
+        var fulfillment = new Fulfillment.FulfillmentClient(grpc);
+        var line = new ReturnLine { LineId = lineId, Sku = sku, Quantity = 1, Disposition = Disposition.Restock };
+        var authorized = await fulfillment.AuthorizeReturnAsync(
+            new AuthorizeReturnRequest { OrderId = orderId, Reference = $"RMA-{channelOrderId}", Reason = "changed mind", Lines = { line } }, cancellationToken: cancellation);
+        var received = await fulfillment.ReceiveReturnAsync(
+            new ReceiveReturnRequest { ReturnId = authorized.ReturnId, LocationId = ThreePLLocation, Lines = { line }, ReceivedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
+            cancellationToken: cancellation);
+        return (orderId, received);
     }
 
     private static async Task<HttpResponseMessage> SendSettlementAsync(HttpClient gateway, string report, CancellationToken cancellation)
