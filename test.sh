@@ -51,6 +51,27 @@ if [ "$files" -lt "$modules" ]; then
   failed=$((failed + modules - files))
 fi
 
+# The failures again at the very end: a failing suite's own output can run to thousands of lines.
+if [ "$failed" -gt 0 ]; then
+  echo
+  echo "Failed tests:"
+  python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        message = result.find(".//t:Message", ns)
+        trace = result.find(".//t:StackTrace", ns)
+        print(f"- {result.get('testName')} ({result.get('outcome')}, {result.get('duration')})")
+        for text in ((message.text if message is not None else "") or "").splitlines()[:15]:
+            print("    " + text)
+        for text in ((trace.text if trace is not None else "") or "").splitlines()[:6]:
+            print("    " + text)
+PY
+fi
+
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -gt 0 ] || [ "$test_status" -ne 0 ] || [ "$passed" -eq 0 ]; then
