@@ -32,7 +32,8 @@ try
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
     builder.WireErp(erpAdapter, inventoryService, sandbox);
 
-    var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
+    var operations = builder.AddOperationsConsole(orderService, fulfillmentService);
+    var gateway = builder.AddGateway(infrastructure, backends).WithOperationsConsole(operations).WithStartupBanner();
 
     builder.WireShopify(shopifyAdapter, orderService, sandbox, gateway);
 
