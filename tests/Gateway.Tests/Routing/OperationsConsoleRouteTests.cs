@@ -26,6 +26,7 @@ public sealed class OperationsConsoleRouteTests(TestServers servers) : IAsyncLif
         request.Headers.Add("X-Api-Key", "dak_0000000000000000_secret");
         request.Headers.Add("X-Partner-Id", "spoofed");
         request.Headers.Add("Cookie", "ops-auth=abc");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var echo = await response.EchoAsync();
@@ -38,6 +39,9 @@ public sealed class OperationsConsoleRouteTests(TestServers servers) : IAsyncLif
         Assert.Null(echo.Header("X-Api-Key"));
         Assert.Null(echo.Header("X-Partner-Id"));
         Assert.NotNull(echo.Header("X-Correlation-Id"));
+        // The console learns the operator's address and scheme from these; the last address is the one the gateway saw.
+        Assert.Equal("http", echo.Header("X-Forwarded-Proto"));
+        Assert.EndsWith("127.0.0.1", echo.Header("X-Forwarded-For"), StringComparison.Ordinal);
     }
 
     [Fact]
