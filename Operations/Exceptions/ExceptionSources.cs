@@ -58,7 +58,6 @@ public static class ExceptionSources
             item.Text("code") ?? "unknown", item.Text("reason") ?? "", item.Time("createdAt") ?? DateTimeOffset.MinValue) with
         {
             Reference = item.Text("documentNumber"),
-            OrderId = item.Text("sourceReference"),
             Status = item.Text("status") ?? "open",
         };
 
