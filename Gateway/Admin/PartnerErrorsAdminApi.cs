@@ -1,5 +1,7 @@
 using Distribution.Aspire.Gateway.Audit;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
 
 namespace Distribution.Aspire.Gateway.Admin;
 
@@ -15,6 +17,17 @@ public static class PartnerErrorsAdminApi
         return endpoints;
     }
 
-    public static async Task<Ok<PartnerErrorReport>> ReadAsync(int? minutes, PartnerErrorLog errors, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await errors.ReadAsync(minutes ?? PartnerErrorLog.WindowMinutes, cancellationToken));
+    public static async Task<Results<Ok<PartnerErrorReport>, ProblemHttpResult>> ReadAsync(int? minutes, PartnerErrorLog errors, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await errors.ReadAsync(minutes ?? PartnerErrorLog.WindowMinutes, cancellationToken));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Errors meanwhile are kept in memory and written when Redis is back.
+            return GatewayProblems.Problem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
+                "Partners' recent errors are kept in Redis, which is not reachable; try again shortly.");
+        }
+    }
 }

@@ -87,7 +87,14 @@ public sealed class PartnerErrorLog(IConnectionMultiplexer redis, TimeProvider t
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await FlushAsync();
+            // What piled up since the last tick, on the way out; lost only if Redis is gone too.
+            try
+            {
+                await FlushAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 
