@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -35,7 +34,7 @@ public sealed class GatewayAdminClient(HttpClient http)
             }
 
             var answer = new AdminAnswer(status, body, null);
-            return answer with { Failure = $"{status} {answer.ProblemCode ?? ReasonPhrase(response.StatusCode)}" };
+            return answer with { Failure = $"{status} {answer.ProblemCode ?? response.StatusCode.ToString()}" };
         }
         catch (HttpRequestException ex)
         {
@@ -58,6 +57,4 @@ public sealed class GatewayAdminClient(HttpClient http)
             return null;
         }
     }
-
-    private static string ReasonPhrase(HttpStatusCode status) => status.ToString();
 }
