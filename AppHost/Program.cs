@@ -14,13 +14,14 @@ try
     var amazonAdapter = builder.AddDistributionService<Projects.Adapters_Amazon>("amazon-adapter", infrastructure, "amazondb");
     var shopifyAdapter = builder.AddDistributionService<Projects.Adapters_Shopify>("shopify-adapter", infrastructure, "shopifydb");
     var threePLAdapter = builder.AddDistributionService<Projects.Adapters_ThreePL>("threepl-adapter", infrastructure, "threepldb");
+    var settlementService = builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb");
     var erpAdapter = builder.AddDistributionService<Projects.Adapters_Erp>("erp-adapter", infrastructure, "erpdb");
     IResourceBuilder<ExecutableResource>[] backends =
     [
         orderService,
         inventoryService,
         fulfillmentService,
-        builder.AddDistributionService<Projects.SettlementService>("settlementservice", infrastructure, "settlementdb"),
+        settlementService,
         amazonAdapter,
         shopifyAdapter,
         threePLAdapter,
@@ -30,6 +31,7 @@ try
     var sandbox = builder.AddDotnetService<Projects.Adapters_Sandbox>("sandbox");
     builder.WireAmazon(amazonAdapter, orderService, sandbox);
     builder.WireThreePL(threePLAdapter, fulfillmentService, inventoryService, sandbox);
+    builder.WireSettlements(settlementService, orderService, shopifyAdapter);
     builder.WireErp(erpAdapter, inventoryService, sandbox);
 
     var operations = builder.AddOperationsConsole(orderService, fulfillmentService);

@@ -1,6 +1,4 @@
 using Distribution.Aspire.SettlementService;
-using Distribution.Aspire.Messaging;
-using Distribution.Aspire.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,7 +8,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapGrpcDefaults();
-app.MapMessagingEndpoints();
+app.MapApplicationEndpoints();
 
 app.Run();

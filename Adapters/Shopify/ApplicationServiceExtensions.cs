@@ -3,6 +3,7 @@ using Distribution.Aspire.Adapters.Shopify.Fulfillments;
 using Distribution.Aspire.Adapters.Shopify.Inventory;
 using Distribution.Aspire.Adapters.Shopify.Orders;
 using Distribution.Aspire.Adapters.Shopify.Outbound;
+using Distribution.Aspire.Adapters.Shopify.Payouts;
 using Distribution.Aspire.Adapters.Shopify.Refunds;
 using Distribution.Aspire.Adapters.Shopify.SkuMapping;
 using Distribution.Aspire.Adapters.Shopify.Webhooks;
@@ -66,6 +67,7 @@ public static class ApplicationServiceExtensions
         shopify.AddResilienceHandler("shopify-admin", (pipeline, context) =>
             ShopifyRetryPolicy.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<ShopifyOptions>>().Value.Http));
         shopify.AddHttpMessageHandler<ShopifyCallLimitHandler>();
+        builder.AddShopifyPayouts();
         return builder;
     }
 }

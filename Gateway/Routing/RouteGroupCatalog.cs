@@ -30,6 +30,9 @@ public sealed class RouteGroupCatalog
             Group(gateway, "shopify", ["/partners/shopify/{**rest}"], "shopify-adapter", AuthScheme.ShopifyHmac, PartnerScopes.Shopify, 5 * MiB, Json, 30),
             Group(gateway, "amazon", ["/partners/amazon/{**rest}"], "amazon-adapter", AuthScheme.ApiKey, PartnerScopes.Amazon, 16 * MiB,
                 ["application/json", "text/tab-separated-values", "text/plain", "application/octet-stream"], 60),
+            // Settlement reports go to the settlement service itself; a literal path outranks the group's catch-all.
+            Group(gateway, "amazon-settlements", ["/partners/amazon/settlements"], "settlementservice", AuthScheme.ApiKey, PartnerScopes.Amazon, 16 * MiB,
+                ["text/tab-separated-values", "text/plain", "application/octet-stream"], 120, auditName: "amazon"),
             Group(gateway, "3pl", ["/partners/3pl/{**rest}"], "threepl-adapter", AuthScheme.ApiKeyAndSignature, PartnerScopes.ThreePL, 5 * MiB,
                 ["application/json", "application/edi-x12", "text/plain", "application/octet-stream"], 30),
             Group(gateway, "ops", ["/ops/{**rest}"], "operations", AuthScheme.Destination, PartnerScopes.None, 64 * KiB,

@@ -51,7 +51,9 @@ public sealed class InventoryHost : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             // Two replicas and parallel test classes share one server; a bounded pool keeps them under max_connections.
-            ["ConnectionStrings:inventorydb"] = connectionString + ";Maximum Pool Size=40",
+            // Callers queue for it: 200 reservations of one SKU run one after another, which on a loaded
+            // 2-core machine takes longer than the default 15 s wait for a connection.
+            ["ConnectionStrings:inventorydb"] = connectionString + ";Maximum Pool Size=40;Timeout=60",
             ["ConnectionStrings:redis"] = redis,
             ["OTEL_SERVICE_NAME"] = "inventoryservice",
             ["Messaging:KeyPrefix"] = keyPrefix,

@@ -70,6 +70,12 @@ public static class AmazonSandboxExtensions
             return Results.Ok(faults);
         });
         control.MapGet("/faults", (AmazonFaultSwitch current) => Results.Ok(current.Current));
+        control.MapPut("/credentials", (NotificationCredentials credentials, IOptionsMonitor<AmazonSandboxOptions> options) =>
+        {
+            // Set once the gateway has issued the Amazon partner's key (tests and scripts onboard the partner first).
+            options.CurrentValue.Notifications.ApiKey = credentials.ApiKey ?? string.Empty;
+            return Results.NoContent();
+        });
         control.MapGet("/quantities", (AmazonSandboxState state) => Results.Ok(state.Quantities));
         control.MapGet("/shipments", (AmazonSandboxState state) => Results.Ok(state.Shipments.ToArray()));
         control.MapGet("/feeds", (AmazonSandboxState state) => Results.Ok(state.Feeds.Values.OrderBy(f => f.CreatedTime)));
@@ -83,3 +89,5 @@ public sealed record PlaceOrderRequest(IReadOnlyList<PlaceOrderItem>? Items, str
 public sealed record PlaceOrderItem(string Sku, int Quantity, decimal? UnitPrice);
 
 public sealed record OrderStatusRequest(string Status, bool? Notify);
+
+public sealed record NotificationCredentials(string? ApiKey);

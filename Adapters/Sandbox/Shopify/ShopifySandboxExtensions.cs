@@ -1,3 +1,4 @@
+using Distribution.Aspire.Adapters.Sandbox.Shopify.Payouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,8 @@ public static class ShopifySandboxExtensions
             return new LeakyBucket(bucket.Size, bucket.LeakPerSecond, provider.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<ShopifyOrderDesk>();
+        services.Configure<PayoutOptions>(builder.Configuration.GetSection(PayoutOptions.SectionName));
+        services.AddSingleton<SandboxPayouts>();
         services.AddSingleton<WebhookSender>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookSender>());
         services.AddHostedService<ScenarioDriver>();
@@ -33,5 +36,5 @@ public static class ShopifySandboxExtensions
     }
 
     public static IEndpointRouteBuilder MapShopifySandbox(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapShopifyAdminApi().MapShopifySandboxApi();
+        endpoints.MapShopifyAdminApi().MapShopifySandboxApi().MapShopifyPayoutsApi();
 }

@@ -7,6 +7,7 @@ public static class OutboundKinds
 {
     public const string SetInventory = "set_inventory";
     public const string CreateFulfillment = "create_fulfillment";
+    public const string ForwardPayout = "forward_payout";
 }
 
 /// <summary>Tell Shopify the quantity of one SKU (the newest one wins while it waits).</summary>

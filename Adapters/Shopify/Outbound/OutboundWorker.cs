@@ -1,4 +1,5 @@
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
+using Distribution.Aspire.Adapters.Shopify.Payouts;
 using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
@@ -14,6 +15,7 @@ public sealed class OutboundWorker(
     OutboundSignal signal,
     InventoryPusher inventory,
     FulfillmentCreator fulfillments,
+    PayoutForwarder payouts,
     ExceptionStore exceptions,
     ShopifyTelemetry telemetry,
     IOptions<ShopifyOptions> options,
@@ -61,6 +63,7 @@ public sealed class OutboundWorker(
             {
                 OutboundKinds.SetInventory => await inventory.ExecuteAsync(leased, cancellationToken),
                 OutboundKinds.CreateFulfillment => await fulfillments.ExecuteAsync(leased, cancellationToken),
+                OutboundKinds.ForwardPayout => await payouts.ExecuteAsync(leased, cancellationToken),
                 _ => OutboundResult.Refused(ShopifyCodes.ProcessingFailed, $"Unknown command kind {leased.Kind}."),
             };
         }

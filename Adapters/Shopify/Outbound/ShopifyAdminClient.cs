@@ -38,6 +38,10 @@ public sealed class ShopifyAdminClient(HttpClient http, IOptions<ShopifyOptions>
     public async Task<IReadOnlyList<Location>> ListLocationsAsync(CancellationToken cancellationToken) =>
         (await SendAsync<LocationsEnvelope>(HttpMethod.Get, "locations.json", null, "locations.list", idempotent: true, cancellationToken)).Locations;
 
+    /// <summary>Any read of the Admin API (Shopify Payments payouts and the like), paced and retried like every call.</summary>
+    public Task<T> GetAsync<T>(string pathAndQuery, string operation, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, pathAndQuery, null, operation, idempotent: true, cancellationToken);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string operation, bool idempotent, CancellationToken cancellationToken)
     {
         var settings = options.Value;

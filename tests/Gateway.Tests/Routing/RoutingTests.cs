@@ -25,6 +25,7 @@ public sealed class RoutingTests(TestServers servers) : IAsyncLifetime
     [InlineData("POST", "/v1/orders/ord-1:cancel", "orderservice")]
     [InlineData("GET", "/v1/inventory/SKU-1", "inventoryservice")]
     [InlineData("POST", "/partners/amazon/notifications", "amazon-adapter")]
+    [InlineData("POST", "/partners/amazon/settlements", "settlementservice")]
     [InlineData("POST", "/partners/3pl/events", "threepl-adapter")]
     public async Task Each_partner_route_reaches_its_destination_with_path_and_query_intact(string method, string pathAndQuery, string destination)
     {
@@ -32,7 +33,10 @@ public sealed class RoutingTests(TestServers servers) : IAsyncLifetime
         using var request = new HttpRequestMessage(new HttpMethod(method), pathAndQuery);
         if (method == "POST")
         {
-            request.Content = JsonContent.Create(new { hello = "world" });
+            // Settlement reports are tab-separated flat files, not JSON.
+            request.Content = pathAndQuery.EndsWith("/settlements", StringComparison.Ordinal)
+                ? new StringContent("settlement-id\ttotal-amount\n", System.Text.Encoding.UTF8, "text/tab-separated-values")
+                : JsonContent.Create(new { hello = "world" });
         }
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);

@@ -1,0 +1,32 @@
+using Distribution.Aspire.SettlementService.Domain;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Distribution.Aspire.SettlementService.Api;
+
+/// <summary>A refusal becomes a gRPC status with the stable code in the <c>error-code</c> trailer, as the order service does.</summary>
+public sealed class SettlementErrorInterceptor : Interceptor
+{
+    public const string CodeTrailer = "error-code";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (SettlementRejectedException rejected)
+        {
+            var status = rejected.Kind switch
+            {
+                RejectionKind.NotFound => StatusCode.NotFound,
+                RejectionKind.Conflict => StatusCode.FailedPrecondition,
+                RejectionKind.Forbidden => StatusCode.PermissionDenied,
+                _ => StatusCode.InvalidArgument,
+            };
+            var message = rejected.Message.Length <= 2000 ? rejected.Message : rejected.Message[..2000];
+            throw new RpcException(new Status(status, message), new Metadata { { CodeTrailer, rejected.Code } });
+        }
+    }
+}
