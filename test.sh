@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
-ensure_prerequisites
+ensure_prerequisites tests
 
 echo "Building ..."
 dotnet build Distribution.Aspire.sln -c Debug -nologo -clp:ErrorsOnly -v:q

@@ -34,7 +34,8 @@ try
     builder.WireSettlements(settlementService, orderService, shopifyAdapter);
     builder.WireErp(erpAdapter, inventoryService, sandbox);
 
-    var gateway = builder.AddGateway(infrastructure, backends).WithStartupBanner();
+    var operations = builder.AddOperationsConsole(orderService, fulfillmentService);
+    var gateway = builder.AddGateway(infrastructure, backends).WithOperationsConsole(operations).WithStartupBanner();
 
     builder.WireShopify(shopifyAdapter, orderService, sandbox, gateway);
 

@@ -16,6 +16,7 @@ public static class StartupBanner
 
                 Distribution.Aspire is up ({(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s).
                   Gateway:   http://localhost:{endpoint.Port}
+                  Operators: http://localhost:{endpoint.Port}/ops (sign in with the gateway admin key)
                   Dashboard: {dashboard}
                 Press Ctrl+C to stop every service, Postgres and Redis.
 

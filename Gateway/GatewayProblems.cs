@@ -1,3 +1,4 @@
+using Distribution.Aspire.Gateway.Routing;
 using Distribution.Aspire.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,6 +19,13 @@ public static class GatewayProblems
     public static ProblemHttpResult Problem(int status, string code, string? detail, string? title = null) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?> { [ProblemCodes.ExtensionName] = code });
 
-    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null) =>
-        Problem(status, code, detail, title).ExecuteAsync(context);
+    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null)
+    {
+        if (context.Features.Get<GatewayRequestFeature>() is { } request)
+        {
+            request.RefusalCode = code;
+        }
+
+        return Problem(status, code, detail, title).ExecuteAsync(context);
+    }
 }

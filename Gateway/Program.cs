@@ -15,6 +15,7 @@ app.MapDefaultEndpoints();
 app.MapTopologyApi();
 app.MapPartnersAdminApi();
 app.MapDeadLettersAdminApi();
+app.MapPartnerErrorsAdminApi();
 app.MapPartnerProxy();
 
 app.Run();

@@ -6,6 +6,8 @@ have_postgres_server() {
   command -v postgres >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1
 }
 
+# ensure_prerequisites [tests]: with "tests", also what only the test suite needs (Debian's chromium, which the
+# operations console's browser tests drive headless through Playwright; no browser is downloaded).
 ensure_prerequisites() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "The .NET 10 SDK is required (dotnet was not found on PATH): https://dot.net/download" >&2
@@ -14,6 +16,9 @@ ensure_prerequisites() {
   have_postgres_server || need_packages+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
   command -v setpriv >/dev/null 2>&1 || need_packages+=(util-linux)
+  if [ "${1:-}" = "tests" ]; then
+    [ -x /usr/bin/chromium ] || need_packages+=(chromium)
+  fi
 
   if [ ${#need_packages[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

@@ -18,6 +18,7 @@ public sealed partial class GatewayAudit
     private const string Anonymous = "anonymous";
     private const string Operator = "operator";
 
+    private readonly PartnerErrorLog _errors;
     private readonly ILogger _logger;
     private readonly bool _log;
     private readonly Counter<long> _requests;
@@ -25,8 +26,9 @@ public sealed partial class GatewayAudit
     private readonly Counter<long> _requestBytes;
     private readonly Counter<long> _responseBytes;
 
-    public GatewayAudit(ServiceTelemetry telemetry, ILoggerFactory loggers, IOptions<GatewayOptions> options)
+    public GatewayAudit(ServiceTelemetry telemetry, ILoggerFactory loggers, IOptions<GatewayOptions> options, PartnerErrorLog errors)
     {
+        _errors = errors;
         _logger = loggers.CreateLogger(LoggerName);
         _log = options.Value.AuditLog;
         _requests = telemetry.Meter.CreateCounter<long>("gateway.partner.requests", "{request}", "Partner requests by partner, route group and status");
@@ -51,6 +53,10 @@ public sealed partial class GatewayAudit
         _duration.Record(elapsed.TotalSeconds, tags);
         _requestBytes.Add(request.RequestBytes, tags);
         _responseBytes.Add(responseBytes, tags);
+        if (status >= 400 && request.Partner is { } known)
+        {
+            _errors.Record(known.PartnerId, status, request.Group.AuditName, request.RefusalCode, CorrelationContext.Current);
+        }
 
         if (_log)
         {

@@ -10,4 +10,7 @@ public sealed class GatewayRequestFeature(RouteGroup group)
     public Partner? Partner { get; set; }
 
     public long RequestBytes { get; set; }
+
+    /// <summary>The problem code when the gateway itself refused the request (not set for a destination's own answers).</summary>
+    public string? RefusalCode { get; set; }
 }

@@ -47,7 +47,7 @@ internal sealed class PartnerPolicyMiddleware(
         {
             if (await AdmitAsync(context, group, request))
             {
-                StampForwardedHeaders(context.Request.Headers, request.Partner);
+                StampForwardedHeaders(context.Request.Headers, group, request.Partner);
                 await next(context);
                 await MapForwardingErrorAsync(context);
             }
@@ -78,6 +78,11 @@ internal sealed class PartnerPolicyMiddleware(
             await GatewayProblems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
                 "Unsupported content type", $"This route accepts {string.Join(", ", group.ContentTypes)}.");
             return false;
+        }
+
+        if (group.Auth == AuthScheme.Destination)
+        {
+            return true;
         }
 
         if (group.Auth == AuthScheme.AdminKey)
@@ -157,10 +162,11 @@ internal sealed class PartnerPolicyMiddleware(
     /// What a destination learns about the caller comes from the gateway alone. The forwarder copies the incoming
     /// headers, so they are fixed here: identity headers a caller sent are replaced by the authenticated partner's,
     /// credentials (API key, operators' key) never travel further (admin pass-through presents the service admin
-    /// key instead), and the correlation id is the one the gateway settled on. W3C trace context is set by the
+    /// key instead; a route whose destination signs its users in itself gets no key at all), and the correlation id
+    /// is the one the gateway settled on. W3C trace context is set by the
     /// forwarder from the gateway's own span.
     /// </summary>
-    private void StampForwardedHeaders(IHeaderDictionary headers, Partner? partner)
+    private void StampForwardedHeaders(IHeaderDictionary headers, RouteGroup group, Partner? partner)
     {
         headers.Remove(ApiKeys.HeaderName);
         headers.Remove(AdminKeyFilter.HeaderName);
@@ -180,7 +186,7 @@ internal sealed class PartnerPolicyMiddleware(
         headers.Remove(PartnerHeaders.PartnerId);
         headers.Remove(PartnerHeaders.Channel);
         headers.Remove(PartnerHeaders.Scopes);
-        if (_serviceAdminKey is not null)
+        if (group.Auth == AuthScheme.AdminKey && _serviceAdminKey is not null)
         {
             headers[AdminKeyFilter.HeaderName] = _serviceAdminKey;
         }

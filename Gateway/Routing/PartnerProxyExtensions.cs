@@ -12,6 +12,8 @@ public static class PartnerProxyExtensions
         builder.Services.AddSingleton<PartnerAuthenticator>();
         builder.Services.AddSingleton<PartnerRateLimiter>();
         builder.Services.AddSingleton<GatewayAudit>();
+        builder.Services.AddSingleton<PartnerErrorLog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PartnerErrorLog>());
 
         // Routes are fixed at start-up from configuration; the policy middleware looks groups up in the same catalog.
         var catalog = new RouteGroupCatalog(Microsoft.Extensions.Options.Options.Create(

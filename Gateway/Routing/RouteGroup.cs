@@ -15,6 +15,12 @@ public enum AuthScheme
 
     /// <summary><c>X-Admin-Key</c> (operators).</summary>
     AdminKey,
+
+    /// <summary>
+    /// None at the gateway: the destination signs its users in itself (the operations console, whose operators
+    /// sign in with the admin key and then hold its cookie). Nothing about a partner is stamped.
+    /// </summary>
+    Destination,
 }
 
 /// <summary>Routes that share a destination and one set of policies: who may call, how, and within which limits.</summary>

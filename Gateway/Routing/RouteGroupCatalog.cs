@@ -35,6 +35,8 @@ public sealed class RouteGroupCatalog
                 ["text/tab-separated-values", "text/plain", "application/octet-stream"], 120, auditName: "amazon"),
             Group(gateway, "3pl", ["/partners/3pl/{**rest}"], "threepl-adapter", AuthScheme.ApiKeyAndSignature, PartnerScopes.ThreePL, 5 * MiB,
                 ["application/json", "application/edi-x12", "text/plain", "application/octet-stream"], 30),
+            Group(gateway, "ops", ["/ops/{**rest}"], "operations", AuthScheme.Destination, PartnerScopes.None, 64 * KiB,
+                ["application/x-www-form-urlencoded", "application/json"], 30),
             Group(gateway, "admin-inventory", ["/admin/inventory/{**rest}", "/admin/locations/{**rest}"], "inventoryservice", AuthScheme.AdminKey, PartnerScopes.None, MiB, Json, 30, auditName: "admin"),
         ];
 

@@ -81,6 +81,23 @@ public sealed class TopologyModelTests
     }
 
     [Fact]
+    public async Task The_operations_console_is_a_gateway_backend_that_knows_the_admin_key_and_reads_orders_and_shipments()
+    {
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next());
+
+        var operations = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == "operations");
+        var gateway = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == "gateway");
+        var environment = await EnvironmentAsComposedAsync(operations);
+
+        Assert.Equal("model-test-key", environment["Gateway__AdminKey"]);
+        Assert.Contains("services__gateway__http__0", environment.Keys);
+        Assert.Contains("services__orderservice__grpc__0", environment.Keys);
+        Assert.Contains("services__fulfillmentservice__grpc__0", environment.Keys);
+        Assert.Contains("services__operations__http__0", (await EnvironmentAsComposedAsync(gateway)).Keys);
+        Assert.Contains(operations.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
+    }
+
+    [Fact]
     public async Task Without_a_dapr_runtime_services_keep_the_redis_streams_transport()
     {
         await using var builder = await CreateLocalBuilderAsync(FreePort.Next(), "--Dapr:DaprdPath=");

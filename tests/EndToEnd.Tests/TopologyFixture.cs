@@ -14,7 +14,7 @@ public sealed class TopologyFixture : IAsyncLifetime
     public static readonly string[] Resources =
     [
         "postgres", "redis-server", "gateway", "sandbox", "orderservice", "inventoryservice", "fulfillmentservice",
-        "settlementservice", "amazon-adapter", "shopify-adapter", "threepl-adapter", "erp-adapter",
+        "settlementservice", "amazon-adapter", "shopify-adapter", "threepl-adapter", "erp-adapter", "operations",
     ];
 
     private readonly string _dataDirectory = TestDataDirectory.Create("da-e2e");

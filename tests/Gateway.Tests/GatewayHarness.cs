@@ -14,7 +14,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public const string AdminKey = "test-admin-key";
     public const string ServiceAdminKey = "service-admin-key";
     public static readonly string SecretsKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-    public static readonly string[] DestinationNames = ["orderservice", "inventoryservice", "shopify-adapter", "amazon-adapter", "threepl-adapter", "settlementservice"];
+    public static readonly string[] DestinationNames = ["orderservice", "inventoryservice", "shopify-adapter", "amazon-adapter", "threepl-adapter", "settlementservice", "operations"];
 
     private readonly TestServers _servers;
     private readonly List<GatewayFactory> _gateways = [];

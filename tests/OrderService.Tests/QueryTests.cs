@@ -50,6 +50,25 @@ public sealed class QueryTests(OrderHost host) : IClassFixture<OrderHost>
     }
 
     [Fact]
+    public async Task Operators_list_every_partners_order_of_one_channel_order_id_over_grpc()
+    {
+        using var alice = host.Partner($"alice-{Guid.NewGuid():N}");
+        using var bob = host.Partner($"bob-{Guid.NewGuid():N}");
+        var body = OrderBodies.Valid();
+        var key = body["channelOrderId"]!.GetValue<string>();
+        var fromAlice = await alice.SubmitOkAsync(body);
+        var fromBob = await bob.SubmitOkAsync(body);
+        await alice.SubmitOkAsync(OrderBodies.Valid());
+
+        var listed = await host.Grpc.ListOrdersAsync(new Proto.ListOrdersRequest { ChannelOrderId = key });
+
+        Assert.Equal(
+            new[] { fromAlice.OrderId().ToString(), fromBob.OrderId().ToString() }.Order(),
+            listed.Orders.Select(o => o.OrderId).Order());
+        Assert.All(listed.Orders, o => Assert.Equal(key, o.ChannelOrderId));
+    }
+
+    [Fact]
     public async Task Paging_walks_every_order_once_newest_first()
     {
         using var partner = host.Partner($"pager-{Guid.NewGuid():N}");

@@ -128,6 +128,7 @@ public static class OrderMessages
     public static OrderFilter ToFilter(Proto.ListOrdersRequest request) => new(
         PartnerId: string.IsNullOrEmpty(request.PartnerId) ? null : request.PartnerId,
         Channel: string.IsNullOrEmpty(request.Channel) ? null : request.Channel,
+        ChannelOrderId: string.IsNullOrEmpty(request.ChannelOrderId) ? null : request.ChannelOrderId,
         Statuses: request.Statuses.Select(status => FromProto.TryGetValue(status, out var known)
             ? known
             : throw OrderRejectedException.Invalid(OrderCodes.InvalidFilter, $"Unknown status {status}.", "statuses")).ToList(),

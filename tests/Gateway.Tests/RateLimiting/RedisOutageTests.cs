@@ -109,6 +109,31 @@ public sealed class RedisOutageTests(TestServers servers) : IAsyncLifetime
         redis.Dispose();
     }
 
+    [Fact]
+    public async Task A_partners_errors_while_redis_is_down_are_reported_once_it_is_back_and_the_report_is_a_503_meanwhile()
+    {
+        var partner = await _harness.CreatePartnerAsync(["orders"]);
+        using var client = _harness.PartnerClient(partner.ApiKey);
+        using var admin = _harness.AdminClient();
+        using var warm = await client.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+
+        Stop(_redis);
+        using var refused = await client.GetAsync("/v1/inventory/SKU-1", TestContext.Current.CancellationToken);
+        using var report = await admin.GetAsync("/admin/partner-errors", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, report.StatusCode);
+        Assert.Equal("service_unavailable", await report.ProblemCodeAsync());
+
+        _redis = await StartRedisAsync(_redisPort);
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await admin.GetAsync("/admin/partner-errors", TestContext.Current.CancellationToken);
+            return response.IsSuccessStatusCode
+                && (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Contains($"\"partnerId\":\"{partner.PartnerId}\",\"errors\":1", StringComparison.Ordinal);
+        });
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -1,0 +1,3 @@
+using Distribution.Aspire.TestInfrastructure;
+
+[assembly: AssemblyFixture(typeof(TestServers))]
