@@ -36,7 +36,7 @@ public sealed class ShopifyOptions
     /// <summary>A push is taken as the cause of an inventory_levels/update with the same quantity within this window.</summary>
     public TimeSpan EchoWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    public WorkerOptions Webhooks { get; set; } = new();
+    public WorkerOptions Webhooks { get; set; } = new() { Concurrency = 8 };
 
     public WorkerOptions Outbound { get; set; } = new() { MaxBackoff = TimeSpan.FromSeconds(30) };
 
@@ -52,6 +52,9 @@ public sealed class ShopifyOptions
         public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
         public int BatchSize { get; set; } = 20;
+
+        /// <summary>Workers taking rows side by side (webhook deliveries; the outbound queue keeps to one, Shopify's call budget is the limit).</summary>
+        public int Concurrency { get; set; } = 1;
 
         /// <summary>Finished rows are kept this long (dedupe and forensics; Shopify retries for at most 48 hours), then deleted.</summary>
         public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);

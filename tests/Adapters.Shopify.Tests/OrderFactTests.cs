@@ -114,5 +114,55 @@ public sealed class OrderFactTests(TestServers servers)
         Assert.Equal(ShopifyCodes.SchemaViolation, Assert.Single(await rig.ListExceptionsAsync("")).Code);
     }
 
+    [Fact]
+    public async Task Deliveries_of_different_orders_are_processed_side_by_side()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        rig.Calls.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ids = Enumerable.Range(0, 4).Select(_ => ShopifyBodies.NewOrderId()).ToList();
+
+        foreach (var id in ids)
+        {
+            (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0)), $"side-{id}")).Dispose();
+        }
+
+        // One at a time, the first held call would keep the rest from ever reaching the order service.
+        await Eventually.ReachesAsync(() => Task.FromResult(rig.Calls.MostInFlight), most => most >= 2, what: "two SubmitOrder calls at once");
+        rig.Calls.Hold.SetResult();
+        foreach (var id in ids)
+        {
+            Assert.Equal(("processed", "created"), Outcome(await rig.Adapter.ProcessedAsync($"side-{id}")));
+        }
+
+        Assert.Equal(4, rig.Calls.Created);
+    }
+
+    [Fact]
+    public async Task Facts_of_one_order_processed_together_end_with_the_newest_and_one_order()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        rig.Calls.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var id = ShopifyBodies.NewOrderId();
+
+        // Out of order and each twice (a second delivery of the same event, and the same fact as a new event).
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0.AddMinutes(5), firstLineQuantity: 4)), "together-update")).Dispose();
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0, firstLineQuantity: 1)), "together-create")).Dispose();
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0.AddMinutes(5), firstLineQuantity: 4)), "together-update")).Dispose();
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0.AddMinutes(5), firstLineQuantity: 4)), "together-update-again")).Dispose();
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0, firstLineQuantity: 1)), "together-create-again")).Dispose();
+        await Eventually.ReachesAsync(() => Task.FromResult(rig.Calls.MostInFlight), most => most >= 1, what: "the first SubmitOrder");
+        rig.Calls.Hold.SetResult();
+
+        foreach (var delivery in new[] { "together-update", "together-create", "together-update-again", "together-create-again" })
+        {
+            Assert.NotEqual("received", (await rig.Adapter.ProcessedAsync(delivery))!.Value.Status);
+        }
+
+        Assert.Equal(1, rig.Calls.Created);
+        Assert.Equal(4, rig.Calls.ByChannelOrderId(id.ToString())!.Lines[0].Quantity);
+        // The create is submitted only if it won the order's lock before the update; the duplicates never are.
+        Assert.InRange(rig.Calls.Submits.Count, 1, 2);
+    }
+
     private static (string, string?) Outcome((string Status, string? Outcome, int Attempts)? delivery) => (delivery!.Value.Status, delivery.Value.Outcome);
 }

@@ -59,6 +59,43 @@ public sealed class RecordingOrders : IAsyncDisposable
 
         public Order? ByChannelOrderId(string channelOrderId) => _orders.Values.FirstOrDefault(o => o.ChannelOrderId == channelOrderId);
 
+        private readonly Dictionary<string, int> _inFlight = [];
+
+        /// <summary>Most different orders whose SubmitOrder calls were running at the same time (a retried call is the same order).</summary>
+        public int MostInFlight { get; private set; }
+
+        /// <summary>While set, every SubmitOrder waits for it: calls pile up for as long as the caller sends them.</summary>
+        public TaskCompletionSource? Hold { get; set; }
+
+        public async Task<SubmitOrderResponse> SubmitAsync(SubmitOrderRequest request)
+        {
+            lock (_inFlight)
+            {
+                _inFlight[request.ChannelOrderId] = _inFlight.GetValueOrDefault(request.ChannelOrderId) + 1;
+                MostInFlight = Math.Max(MostInFlight, _inFlight.Count);
+            }
+
+            try
+            {
+                if (Hold is { } hold)
+                {
+                    await hold.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                }
+
+                return Submit(request);
+            }
+            finally
+            {
+                lock (_inFlight)
+                {
+                    if (--_inFlight[request.ChannelOrderId] == 0)
+                    {
+                        _inFlight.Remove(request.ChannelOrderId);
+                    }
+                }
+            }
+        }
+
         public SubmitOrderResponse Submit(SubmitOrderRequest request)
         {
             Submits.Enqueue(request.Clone());
@@ -128,7 +165,7 @@ public sealed class RecordingOrders : IAsyncDisposable
 
     private sealed class Service(Recorder recorder) : Contracts.Orders.V1.Orders.OrdersBase
     {
-        public override Task<SubmitOrderResponse> SubmitOrder(SubmitOrderRequest request, ServerCallContext context) => Task.FromResult(recorder.Submit(request));
+        public override Task<SubmitOrderResponse> SubmitOrder(SubmitOrderRequest request, ServerCallContext context) => recorder.SubmitAsync(request);
 
         public override Task<Order> CancelOrder(CancelOrderRequest request, ServerCallContext context) => Task.FromResult(recorder.Cancel(request));
 

@@ -10,7 +10,8 @@ using Npgsql;
 namespace Distribution.Aspire.Adapters.Shopify.Webhooks;
 
 /// <summary>
-/// Processes stored deliveries. Each one is taken under a row lock (so replicas share the work), processed, and
+/// Processes stored deliveries, several at a time (<c>Shopify:Webhooks:Concurrency</c>). Each one is taken under a row
+/// lock (so workers and replicas share the work), processed, and
 /// its new status committed in the same transaction as its effects; a crash or a failed attempt leaves it
 /// <c>received</c>, so it is picked up again, after restarts too. Transient failures (the order service or the
 /// database unreachable) are retried with back-off for as long as it takes; anything else unexpected gets a
@@ -33,26 +34,24 @@ public sealed class WebhookProcessor(
 
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Deliveries are independent except for those of one order, which that order's row lock serializes (and its
+        // updated_at orders), so several workers take them side by side: one at a time, the order service's round
+        // trip would cap intake at a few dozen orders a second.
+        var workers = Math.Max(1, options.Value.Webhooks.Concurrency);
+        return Task.WhenAll([CleanupAsync(stoppingToken), .. Enumerable.Range(0, workers).Select(_ => WorkAsync(stoppingToken))]);
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Webhooks;
-        var nextCleanup = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var handled = 0;
+            var found = false;
             try
             {
-                if (clock.GetUtcNow() >= nextCleanup)
-                {
-                    await DeleteFinishedAsync(settings.Retention, stoppingToken);
-                    nextCleanup = clock.GetUtcNow() + CleanupInterval;
-                }
-
-                foreach (var deliveryId in await DueAsync(settings.BatchSize, stoppingToken))
-                {
-                    await ProcessOneAsync(deliveryId, stoppingToken);
-                    handled++;
-                }
+                found = await ProcessNextAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -63,9 +62,38 @@ public sealed class WebhookProcessor(
                 logger.LogWarning(ex, "Shopify webhook worker could not read its queue; trying again");
             }
 
-            if (handled < settings.BatchSize)
+            if (!found)
             {
                 await signal.WaitAsync(settings.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task CleanupAsync(CancellationToken stoppingToken)
+    {
+        var retention = options.Value.Webhooks.Retention;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeleteFinishedAsync(retention, stoppingToken);
+                await Task.Delay(CleanupInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not delete finished Shopify deliveries; trying again in {Interval}", CleanupInterval);
+                try
+                {
+                    await Task.Delay(CleanupInterval, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -82,74 +110,67 @@ public sealed class WebhookProcessor(
         }
     }
 
-    private async Task<List<string>> DueAsync(int batchSize, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("""
-            SELECT delivery_id FROM webhook_deliveries WHERE status = 'received' AND next_attempt_at <= now()
-            ORDER BY received_at LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("limit", batchSize);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
-
-    /// <summary>Processes one delivery if it is still due and no other replica holds it.</summary>
-    public async Task ProcessOneAsync(string deliveryId, CancellationToken cancellationToken)
+    /// <summary>Takes the oldest due delivery no other worker or replica holds and processes it.</summary>
+    /// <returns>Whether there was one.</returns>
+    public async Task<bool> ProcessNextAsync(CancellationToken cancellationToken)
     {
         StoredDelivery? delivery = null;
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            delivery = await LockAsync(connection, transaction, deliveryId, cancellationToken);
+            delivery = await LockNextAsync(connection, transaction, cancellationToken);
             if (delivery is null)
             {
-                return;
+                return false;
             }
 
-            using var activity = telemetry.Start("webhook.process", delivery.Topic);
-            activity?.SetTag("shopify.delivery_id", delivery.DeliveryId);
-            activity?.SetTag("shopify.attempt", delivery.Attempts + 1);
-            using var document = JsonDocument.Parse(delivery.Body);
-            var context = new DeliveryContext(delivery, document.RootElement, connection, transaction, exceptions);
-            var result = delivery.Topic switch
-            {
-                WebhookTopics.RefundsCreate => await refunds.ProcessAsync(context, cancellationToken),
-                WebhookTopics.InventoryLevelsUpdate => await inventoryLevels.ProcessAsync(context, cancellationToken),
-                _ when WebhookTopics.IsOrderFact(delivery.Topic) => await orders.ProcessAsync(context, cancellationToken),
-                _ => await context.ExceptionAsync(ExceptionStage.Mapping, ShopifyCodes.UnknownTopic, $"No processor for topic {delivery.Topic}.", null, cancellationToken),
-            };
-
-            await FinishAsync(connection, transaction, delivery, result, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            activity?.SetTag("shopify.outcome", result.Outcome);
-            ShopifyTelemetry.Count(telemetry.Processed, "topic", delivery.Topic, "outcome", result.Outcome);
-            telemetry.RecordLag(delivery.Topic, clock.GetUtcNow() - delivery.ReceivedAt);
+            // More may be waiting: wake another idle worker (one wake-up is pending at most, so this cannot pile up).
+            signal.Notify();
+            await ProcessAsync(connection, transaction, delivery, cancellationToken);
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (delivery is not null)
         {
-            await RescheduleAsync(deliveryId, delivery, ex, cancellationToken);
+            await RescheduleAsync(delivery.DeliveryId, delivery, ex, cancellationToken);
+            return true;
         }
     }
 
-    private static async Task<StoredDelivery?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string deliveryId, CancellationToken cancellationToken)
+    private async Task ProcessAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredDelivery delivery, CancellationToken cancellationToken)
+    {
+        using var activity = telemetry.Start("webhook.process", delivery.Topic);
+        activity?.SetTag("shopify.delivery_id", delivery.DeliveryId);
+        activity?.SetTag("shopify.attempt", delivery.Attempts + 1);
+        using var document = JsonDocument.Parse(delivery.Body);
+        var context = new DeliveryContext(delivery, document.RootElement, connection, transaction, exceptions);
+        var result = delivery.Topic switch
+        {
+            WebhookTopics.RefundsCreate => await refunds.ProcessAsync(context, cancellationToken),
+            WebhookTopics.InventoryLevelsUpdate => await inventoryLevels.ProcessAsync(context, cancellationToken),
+            _ when WebhookTopics.IsOrderFact(delivery.Topic) => await orders.ProcessAsync(context, cancellationToken),
+            _ => await context.ExceptionAsync(ExceptionStage.Mapping, ShopifyCodes.UnknownTopic, $"No processor for topic {delivery.Topic}.", null, cancellationToken),
+        };
+
+        await FinishAsync(connection, transaction, delivery, result, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        activity?.SetTag("shopify.outcome", result.Outcome);
+        ShopifyTelemetry.Count(telemetry.Processed, "topic", delivery.Topic, "outcome", result.Outcome);
+        telemetry.RecordLag(delivery.Topic, clock.GetUtcNow() - delivery.ReceivedAt);
+    }
+
+    private static async Task<StoredDelivery?> LockNextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             SELECT delivery_id, shop_domain, partner_id, topic, body, attempts, received_at FROM webhook_deliveries
-            WHERE delivery_id = @id AND status = 'received' AND next_attempt_at <= now()
+            WHERE status = 'received' AND next_attempt_at <= now()
+            ORDER BY received_at LIMIT 1
             FOR UPDATE SKIP LOCKED
             """, connection, transaction);
-        command.Parameters.AddWithValue("id", deliveryId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
