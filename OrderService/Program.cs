@@ -2,6 +2,7 @@ using Distribution.Aspire.Messaging;
 using Distribution.Aspire.OrderService;
 using Distribution.Aspire.OrderService.Api.Grpc;
 using Distribution.Aspire.OrderService.Api.Json;
+using Distribution.Aspire.OrderService.Sla;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapMessagingEndpoints();
 app.MapOrdersApi();
+app.MapOrderSlaApi();
 app.MapGrpcService<OrdersGrpcService>();
 
 app.Run();

@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Configuration;
+
+namespace Distribution.Aspire.ServiceDefaults.Sla;
+
+/// <summary>
+/// Per-partner service-level thresholds, <c>Sla:Partners:&lt;partnerId&gt;:&lt;setting&gt;</c>, each falling back to
+/// <c>Sla:Partners:default:&lt;setting&gt;</c> and then to a built-in default (docs/telemetry.md). Read on every check,
+/// so a configuration reload applies at once. A breach counts <c>sla.breaches{partner,channel,sla}</c>; raising the
+/// operator exception is the measuring service's job, because it owns the record the breach is about.
+/// </summary>
+public sealed class SlaPolicy
+{
+    public const string Section = "Sla:Partners";
+    public const string DefaultPartner = "default";
+
+    private readonly IConfiguration _configuration;
+    private readonly Counter<long> _breaches;
+
+    public SlaPolicy(IConfiguration configuration, ServiceTelemetry telemetry)
+    {
+        _configuration = configuration;
+        _breaches = telemetry.Meter.CreateCounter<long>("sla.breaches", "{breach}", "Measured values past their partner's SLA threshold, by partner, channel and sla");
+    }
+
+    public TimeSpan Threshold(string partnerId, SlaKind kind)
+    {
+        var setting = kind.Setting();
+        var value = _configuration.GetValue<double?>($"{Section}:{partnerId}:{setting}")
+            ?? _configuration.GetValue<double?>($"{Section}:{DefaultPartner}:{setting}");
+        return value is { } configured ? kind.FromSetting(configured) : kind.BuiltInDefault();
+    }
+
+    /// <summary>True (and counted) when <paramref name="measured"/> is past the partner's threshold.</summary>
+    public bool Check(string partnerId, string channel, SlaKind kind, TimeSpan measured)
+    {
+        if (measured <= Threshold(partnerId, kind))
+        {
+            return false;
+        }
+
+        _breaches.Add(1, new("partner", partnerId), new("channel", channel), new("sla", kind.Tag()));
+        return true;
+    }
+}
