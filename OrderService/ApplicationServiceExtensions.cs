@@ -11,6 +11,7 @@ using Distribution.Aspire.OrderService.Sla;
 using Distribution.Aspire.OrderService.Submitting;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Distribution.Aspire.ServiceDefaults.Telemetry;
 
 namespace Distribution.Aspire.OrderService;
@@ -38,6 +39,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<OrderLifecycle>();
         builder.Services.AddSingleton<OrderQueries>();
         builder.Services.AddGaugeSampler<OrderAgingSampler>();
+        builder.Services.AddSlaBreaches();
         return builder;
     }
 }

@@ -2,8 +2,8 @@ using Distribution.Aspire.Messaging;
 using Distribution.Aspire.OrderService;
 using Distribution.Aspire.OrderService.Api.Grpc;
 using Distribution.Aspire.OrderService.Api.Json;
-using Distribution.Aspire.OrderService.Sla;
 using Distribution.Aspire.ServiceDefaults.Hosting;
+using Distribution.Aspire.ServiceDefaults.Sla;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,7 +16,7 @@ app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapMessagingEndpoints();
 app.MapOrdersApi();
-app.MapOrderSlaApi();
+app.MapSlaBreachesApi();
 app.MapGrpcService<OrdersGrpcService>();
 
 app.Run();

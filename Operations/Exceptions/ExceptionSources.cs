@@ -44,6 +44,14 @@ public static class ExceptionSources
         },
         new()
         {
+            Service = "orderservice", Name = "sla", ListPath = $"/sla-breaches?limit={Limit}", ItemsMember = "breaches", Map = SlaBreach, Statusless = true,
+        },
+        new()
+        {
+            Service = "fulfillmentservice", Name = "sla", ListPath = $"/sla-breaches?limit={Limit}", ItemsMember = "breaches", Map = SlaBreach, Statusless = true,
+        },
+        new()
+        {
             Service = "fulfillmentservice", Name = "fulfillment", ListPath = $"/fulfillment/exceptions?pageSize={Limit}", ItemsMember = "exceptions",
             Map = Fulfillment,
         },
@@ -129,6 +137,21 @@ public static class ExceptionSources
         {
             Reference = item.Text("reference"),
             PartnerId = item.Text("partnerId"),
+        };
+
+    /// <summary>
+    /// A partner's SLA missed (an order accepted late, a shipment shipped late, quantities or outbound messages
+    /// waiting too long): the partner is being let down now, so it needs a person soon.
+    /// </summary>
+    private static OperatorException SlaBreach(ExceptionSource source, JsonObject item) =>
+        source.New(item.Text("breachId") ?? "", ExceptionPriority.High, $"sla_{item.Text("sla") ?? "breach"}",
+            $"Measured {item.Text("measuredSeconds") ?? "?"} s against the partner's SLA of {item.Text("thresholdSeconds") ?? "?"} s",
+            item.Time("raisedAt") ?? DateTimeOffset.MinValue) with
+        {
+            Reference = item.Text("reference"),
+            OrderId = item.Text("orderId"),
+            PartnerId = item.Text("partnerId"),
+            Channel = item.Text("channel"),
         };
 
     /// <summary>Fulfillment ranks its own list and keeps SLA timers: past due is critical, anything else needs a person soon.</summary>

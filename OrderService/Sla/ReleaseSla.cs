@@ -19,28 +19,11 @@ public static class ReleaseSla
         var receivedAt = (DateTime)(await read.ExecuteScalarAsync(cancellationToken))!;
         var latency = acceptedAt - new DateTimeOffset(receivedAt, TimeSpan.Zero);
         telemetry.RecordRelease(head.PartnerId, head.Channel, latency);
-        if (!telemetry.Sla.Check(head.PartnerId, head.Channel, SlaKind.ReleaseLatency, latency))
+        if (telemetry.Sla.Check(head.PartnerId, head.Channel, SlaKind.ReleaseLatency, latency))
         {
-            return;
+            var breach = telemetry.Sla.Breach(
+                SlaKind.ReleaseLatency, head.OrderId.ToString(), head.PartnerId, head.Channel, latency, acceptedAt, head.OrderId, head.ChannelOrderId);
+            await SlaBreachStore.RaiseAsync(transaction, breach, cancellationToken);
         }
-
-        await using var insert = new NpgsqlCommand(
-            """
-            INSERT INTO order_sla_breaches (breach_id, order_id, partner_id, channel, channel_order_id, sla, measured_seconds, threshold_seconds, raised_at)
-            VALUES (@breach, @order, @partner, @channel, @channel_order, @sla, @measured, @threshold, @at)
-            ON CONFLICT ON CONSTRAINT order_sla_breaches_once DO NOTHING
-            """,
-            transaction.Connection,
-            transaction);
-        insert.Parameters.AddWithValue("breach", Guid.CreateVersion7(acceptedAt));
-        insert.Parameters.AddWithValue("order", head.OrderId);
-        insert.Parameters.AddWithValue("partner", head.PartnerId);
-        insert.Parameters.AddWithValue("channel", head.Channel);
-        insert.Parameters.AddWithValue("channel_order", head.ChannelOrderId);
-        insert.Parameters.AddWithValue("sla", SlaKind.ReleaseLatency.Tag());
-        insert.Parameters.AddWithValue("measured", latency.TotalSeconds);
-        insert.Parameters.AddWithValue("threshold", telemetry.Sla.Threshold(head.PartnerId, SlaKind.ReleaseLatency).TotalSeconds);
-        insert.Parameters.AddWithValue("at", acceptedAt);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 }

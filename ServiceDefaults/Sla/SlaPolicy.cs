@@ -32,6 +32,10 @@ public sealed class SlaPolicy
         return value is { } configured ? kind.FromSetting(configured) : kind.BuiltInDefault();
     }
 
+    /// <summary>The breach record for <see cref="SlaBreachStore"/>, with this partner's threshold.</summary>
+    public SlaBreach Breach(SlaKind kind, string subject, string partnerId, string channel, TimeSpan measured, DateTimeOffset at, Guid? orderId = null, string? reference = null) =>
+        new(Guid.CreateVersion7(at), kind.Tag(), subject, partnerId, channel, orderId, reference, measured.TotalSeconds, Threshold(partnerId, kind).TotalSeconds, at);
+
     /// <summary>True (and counted) when <paramref name="measured"/> is past the partner's threshold.</summary>
     public bool Check(string partnerId, string channel, SlaKind kind, TimeSpan measured)
     {

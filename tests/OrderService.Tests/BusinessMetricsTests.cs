@@ -54,10 +54,12 @@ public sealed class BusinessMetricsTests(OrderHost host) : IClassFixture<OrderHo
         Assert.Equal(OrderHost.StrictPartner, breach.Tag("partner"));
         Assert.Equal("release_latency", breach.Tag("sla"));
         using var admin = host.Admin();
-        var list = await admin.GetFromJsonAsync<JsonObject>("/admin/orders/sla-breaches?limit=500");
+        var list = await admin.GetFromJsonAsync<JsonObject>("/admin/sla-breaches?limit=500");
         var raised = list!["breaches"]!.AsArray().Where(b => b!["channel"]!.GetValue<string>() == channel).ToList();
         var item = Assert.Single(raised);
         Assert.Equal(late.OrderId().ToString(), item!["orderId"]!.GetValue<string>());
+        Assert.Equal(late.OrderId().ToString(), item["subject"]!.GetValue<string>());
+        Assert.Equal(OrderHost.StrictPartner, item["partnerId"]!.GetValue<string>());
         Assert.Equal("release_latency", item["sla"]!.GetValue<string>());
         Assert.Equal(60, item["thresholdSeconds"]!.GetValue<double>());
         Assert.True(item["measuredSeconds"]!.GetValue<double>() >= 300);
@@ -67,7 +69,7 @@ public sealed class BusinessMetricsTests(OrderHost host) : IClassFixture<OrderHo
     public async Task The_breach_list_is_for_operators_only()
     {
         using var anonymous = host.App.CreateClient();
-        using var response = await anonymous.GetAsync("/admin/orders/sla-breaches");
+        using var response = await anonymous.GetAsync("/admin/sla-breaches");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
