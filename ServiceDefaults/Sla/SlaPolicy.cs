@@ -44,7 +44,11 @@ public sealed class SlaPolicy
             return false;
         }
 
-        _breaches.Add(1, new("partner", partnerId), new("channel", channel), new("sla", kind.Tag()));
+        Count(partnerId, channel, kind);
         return true;
     }
+
+    /// <summary>Counts a breach found another way (a sampler's query that applies the thresholds itself).</summary>
+    public void Count(string partnerId, string channel, SlaKind kind) =>
+        _breaches.Add(1, new("partner", partnerId), new("channel", channel), new("sla", kind.Tag()));
 }
