@@ -1,5 +1,6 @@
 using Distribution.Aspire.ServiceDefaults.Persistence;
 using Distribution.Aspire.ServiceDefaults.Security;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,8 +19,22 @@ public static class SlaBreachExtensions
         {
             services.AddMigrationSet("sla", typeof(SlaBreachExtensions).Assembly);
             services.TryAddSingleton<SlaBreachStore>();
+            services.TryAddSingleton(TimeProvider.System);
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// What an adapter needs for its shared metrics: <see cref="AdapterMetrics"/>, the SLA breach list and
+    /// <see cref="OutboundAge"/>, with <typeparamref name="TSampler"/> reading its outbound queue on the sampling interval.
+    /// </summary>
+    public static IServiceCollection AddAdapterMetrics<TSampler>(this IServiceCollection services) where TSampler : class, IGaugeSampler
+    {
+        services.TryAddSingleton<AdapterMetrics>();
+        services.TryAddSingleton<OutboundAge>();
+        services.AddSlaBreaches();
+        services.AddGaugeSampler<TSampler>();
         return services;
     }
 

@@ -32,6 +32,13 @@ public sealed class SlaPolicy
         return value is { } configured ? kind.FromSetting(configured) : kind.BuiltInDefault();
     }
 
+    /// <summary>
+    /// The subject of a breach about a partner rather than one record (sync freshness, outbound age): one per partner
+    /// and hour, so a lasting outage raises one breach an hour, not one per sample.
+    /// </summary>
+    public static string Window(string partnerId, DateTimeOffset at) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{partnerId}@{at.UtcDateTime:yyyy-MM-ddTHH}");
+
     /// <summary>The breach record for <see cref="SlaBreachStore"/>, with this partner's threshold.</summary>
     public SlaBreach Breach(SlaKind kind, string subject, string partnerId, string channel, TimeSpan measured, DateTimeOffset at, Guid? orderId = null, string? reference = null) =>
         new(Guid.CreateVersion7(at), kind.Tag(), subject, partnerId, channel, orderId, reference, measured.TotalSeconds, Threshold(partnerId, kind).TotalSeconds, at);
