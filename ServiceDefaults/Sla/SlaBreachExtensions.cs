@@ -33,6 +33,7 @@ public static class SlaBreachExtensions
     {
         services.TryAddSingleton<AdapterMetrics>();
         services.TryAddSingleton<OutboundAge>();
+        services.TryAddSingleton<SyncFreshness>();
         services.AddSlaBreaches();
         services.AddGaugeSampler<TSampler>();
         return services;

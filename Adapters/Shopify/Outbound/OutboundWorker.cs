@@ -1,7 +1,6 @@
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.Payouts;
 using Distribution.Aspire.ServiceDefaults.Sla;
-using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
@@ -20,10 +19,7 @@ public sealed class OutboundWorker(
     PayoutForwarder payouts,
     ExceptionStore exceptions,
     ShopifyTelemetry telemetry,
-    AdapterMetrics metrics,
-    SlaPolicy sla,
-    SlaBreachStore breaches,
-    TimeProvider time,
+    SyncFreshness freshness,
     IOptions<ShopifyOptions> options,
     ILogger<OutboundWorker> logger) : BackgroundService
 {
@@ -107,15 +103,7 @@ public sealed class OutboundWorker(
             if (leased.Kind == OutboundKinds.SetInventory && result.Outcome != "unmapped" && leased.ChangedAt is { } changedAt)
             {
                 // The shop answered 2xx to the inventory set: the change is now what buyers see.
-                var freshness = time.GetUtcNow() - changedAt;
-                var partner = options.Value.PartnerId;
-                metrics.RecordFreshness(partner, ShopifyOptions.Channel, freshness);
-                if (sla.Check(partner, ShopifyOptions.Channel, SlaKind.SyncFreshness, freshness))
-                {
-                    var now = time.GetUtcNow();
-                    await breaches.RaiseAsync(
-                        sla.Breach(SlaKind.SyncFreshness, SlaPolicy.Window(partner, now), partner, ShopifyOptions.Channel, freshness, now), cancellationToken);
-                }
+                await freshness.AcknowledgedAsync(options.Value.PartnerId, ShopifyOptions.Channel, [changedAt], cancellationToken);
             }
         }
     }
