@@ -42,14 +42,11 @@ public static class ExceptionSources
             Service = "threepl-adapter", Name = "3pl", ListPath = $"/3pl/quarantine?limit={Limit}", ItemsMember = "items",
             DetailPath = id => $"/3pl/quarantine/{Uri.EscapeDataString(id)}", DetailItemMember = "item", PayloadMember = "body", Map = ThreePL, Statusless = true,
         },
-        new()
+        // Every service that measures a partner SLA keeps its breaches in the same shape (ServiceDefaults/Sla).
+        .. new[] { "orderservice", "fulfillmentservice", "amazon-adapter", "shopify-adapter", "threepl-adapter", "erp-adapter" }.Select(service => new ExceptionSource
         {
-            Service = "orderservice", Name = "sla", ListPath = $"/sla-breaches?limit={Limit}", ItemsMember = "breaches", Map = SlaBreach, Statusless = true,
-        },
-        new()
-        {
-            Service = "fulfillmentservice", Name = "sla", ListPath = $"/sla-breaches?limit={Limit}", ItemsMember = "breaches", Map = SlaBreach, Statusless = true,
-        },
+            Service = service, Name = "sla", ListPath = $"/sla-breaches?limit={Limit}", ItemsMember = "breaches", Map = SlaBreach, Statusless = true,
+        }),
         new()
         {
             Service = "fulfillmentservice", Name = "fulfillment", ListPath = $"/fulfillment/exceptions?pageSize={Limit}", ItemsMember = "exceptions",

@@ -72,7 +72,11 @@ public sealed class AdapterMetrics
     {
         string Partner(ResilienceContext context) =>
             partnerOf?.Invoke(context.GetRequestMessage()) ?? partner;
-        SetCircuit(partner, channel, CircuitState.Closed);
+        if (partnerOf is null)
+        {
+            SetCircuit(partner, channel, CircuitState.Closed);
+        }
+
         options.OnOpened = args =>
         {
             SetCircuit(Partner(args.Context), channel, CircuitState.Open);
