@@ -28,7 +28,7 @@ public static class ShipSla
         }
 
         var took = shippedAt - requestedAt;
-        var late = took > sla.Threshold(partnerId, SlaKind.Ship);
+        var late = sla.IsBreached(partnerId, SlaKind.Ship, took);
         telemetry.Shipped.Add(1, new("partner", partnerId), new("channel", head.Channel), new("node", head.LocationId), new("within_sla", late ? "false" : "true"));
         if (late && await SlaBreachStore.RaiseAsync(
             transaction, sla.Breach(SlaKind.Ship, head.ShipmentId.ToString(), partnerId, head.Channel, took, shippedAt, head.OrderId, channelOrderId), cancellationToken))

@@ -19,11 +19,14 @@ public static class ReleaseSla
         var receivedAt = (DateTime)(await read.ExecuteScalarAsync(cancellationToken))!;
         var latency = acceptedAt - new DateTimeOffset(receivedAt, TimeSpan.Zero);
         telemetry.RecordRelease(head.PartnerId, head.Channel, latency);
-        if (telemetry.Sla.Check(head.PartnerId, head.Channel, SlaKind.ReleaseLatency, latency))
+        if (telemetry.Sla.IsBreached(head.PartnerId, SlaKind.ReleaseLatency, latency))
         {
             var breach = telemetry.Sla.Breach(
                 SlaKind.ReleaseLatency, head.OrderId.ToString(), head.PartnerId, head.Channel, latency, acceptedAt, head.OrderId, head.ChannelOrderId);
-            await SlaBreachStore.RaiseAsync(transaction, breach, cancellationToken);
+            if (await SlaBreachStore.RaiseAsync(transaction, breach, cancellationToken))
+            {
+                telemetry.Sla.Count(head.PartnerId, head.Channel, SlaKind.ReleaseLatency);
+            }
         }
     }
 }

@@ -19,10 +19,11 @@ public sealed class OutboundAge(AdapterMetrics metrics, SlaPolicy sla, SlaBreach
         foreach (var partner in backlog.Where(b => b.OldestSince is not null).GroupBy(b => (b.PartnerId, b.Channel)))
         {
             var oldest = partner.Max(b => Age(b, now));
-            if (sla.Check(partner.Key.PartnerId, partner.Key.Channel, SlaKind.OutboundAge, oldest))
+            if (sla.IsBreached(partner.Key.PartnerId, SlaKind.OutboundAge, oldest)
+                && await breaches.RaiseAsync(
+                    sla.Breach(SlaKind.OutboundAge, SlaPolicy.Window(partner.Key.PartnerId, now), partner.Key.PartnerId, partner.Key.Channel, oldest, now), cancellationToken))
             {
-                var breach = sla.Breach(SlaKind.OutboundAge, SlaPolicy.Window(partner.Key.PartnerId, now), partner.Key.PartnerId, partner.Key.Channel, oldest, now);
-                await breaches.RaiseAsync(breach, cancellationToken);
+                sla.Count(partner.Key.PartnerId, partner.Key.Channel, SlaKind.OutboundAge);
             }
         }
     }

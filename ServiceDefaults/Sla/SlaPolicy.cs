@@ -7,8 +7,8 @@ namespace Distribution.Aspire.ServiceDefaults.Sla;
 /// <summary>
 /// Per-partner service-level thresholds, <c>Sla:Partners:&lt;partnerId&gt;:&lt;setting&gt;</c>, each falling back to
 /// <c>Sla:Partners:default:&lt;setting&gt;</c> and then to a built-in default (docs/telemetry.md). Read on every check,
-/// so a configuration reload applies at once. A breach counts <c>sla.breaches{partner,channel,sla}</c>; raising the
-/// operator exception is the measuring service's job, because it owns the record the breach is about.
+/// so a configuration reload applies at once. Raising the breach (<see cref="SlaBreachStore"/>) is the measuring
+/// service's job, because it owns the record the breach is about; each one raised counts <c>sla.breaches{partner,channel,sla}</c>.
 /// </summary>
 public sealed class SlaPolicy
 {
@@ -43,19 +43,12 @@ public sealed class SlaPolicy
     public SlaBreach Breach(SlaKind kind, string subject, string partnerId, string channel, TimeSpan measured, DateTimeOffset at, Guid? orderId = null, string? reference = null) =>
         new(Guid.CreateVersion7(at), kind.Tag(), subject, partnerId, channel, orderId, reference, measured.TotalSeconds, Threshold(partnerId, kind).TotalSeconds, at);
 
-    /// <summary>True (and counted) when <paramref name="measured"/> is past the partner's threshold.</summary>
-    public bool Check(string partnerId, string channel, SlaKind kind, TimeSpan measured)
-    {
-        if (measured <= Threshold(partnerId, kind))
-        {
-            return false;
-        }
+    public bool IsBreached(string partnerId, SlaKind kind, TimeSpan measured) => measured > Threshold(partnerId, kind);
 
-        Count(partnerId, channel, kind);
-        return true;
-    }
-
-    /// <summary>Counts a breach found another way (a sampler's query that applies the thresholds itself).</summary>
+    /// <summary>
+    /// Counts a breach once it is on the list (<see cref="SlaBreachStore"/> answered true), so the counter and the
+    /// operators' list agree: once per order or shipment, once per partner and hour for the partner-wide SLAs.
+    /// </summary>
     public void Count(string partnerId, string channel, SlaKind kind) =>
         _breaches.Add(1, new("partner", partnerId), new("channel", channel), new("sla", kind.Tag()));
 }

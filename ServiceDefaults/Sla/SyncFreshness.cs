@@ -20,9 +20,10 @@ public sealed class SyncFreshness(AdapterMetrics metrics, SlaPolicy sla, SlaBrea
             worst = freshness > worst ? freshness : worst;
         }
 
-        if (sla.Check(partnerId, channel, SlaKind.SyncFreshness, worst))
+        if (sla.IsBreached(partnerId, SlaKind.SyncFreshness, worst)
+            && await breaches.RaiseAsync(sla.Breach(SlaKind.SyncFreshness, SlaPolicy.Window(partnerId, now), partnerId, channel, worst, now), cancellationToken))
         {
-            await breaches.RaiseAsync(sla.Breach(SlaKind.SyncFreshness, SlaPolicy.Window(partnerId, now), partnerId, channel, worst, now), cancellationToken);
+            sla.Count(partnerId, channel, SlaKind.SyncFreshness);
         }
     }
 }
