@@ -6,9 +6,12 @@ using Distribution.Aspire.FulfillmentService.Exceptions;
 using Distribution.Aspire.FulfillmentService.Returns;
 using Distribution.Aspire.FulfillmentService.Routing;
 using Distribution.Aspire.FulfillmentService.Shipments;
+using Distribution.Aspire.FulfillmentService.Sla;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using OrdersProto = Distribution.Aspire.Contracts.Orders.V1;
 
 namespace Distribution.Aspire.FulfillmentService;
@@ -49,6 +52,8 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ShipmentReader>();
         services.AddSingleton<ShipmentRequests>();
         services.AddSingleton<ReturnDesk>();
+        services.AddSlaBreaches();
+        services.AddGaugeSampler<OverdueShipmentSampler>();
         return builder;
     }
 
@@ -58,6 +63,7 @@ public static class ApplicationServiceExtensions
         app.MapGrpcDefaults();
         app.MapMessagingEndpoints();
         app.MapGrpcService<FulfillmentGrpcService>();
+        app.MapSlaBreachesApi();
         app.MapFulfillmentAdminApi();
         return app;
     }

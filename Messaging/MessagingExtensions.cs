@@ -5,6 +5,7 @@ using Distribution.Aspire.Messaging.Publishing;
 using Distribution.Aspire.Messaging.RedisStreams;
 using Distribution.Aspire.Messaging.Transport;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,7 @@ public static class MessagingExtensions
         services.AddSingleton<IEventBus, OutboxEventBus>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<DeadLetterStore>();
+        services.AddGaugeSampler<DeadLetterSampler>();
         services.AddMigrationSet("messaging", typeof(MessagingExtensions).Assembly);
         services.AddHostedService<OutboxRelay>();
 

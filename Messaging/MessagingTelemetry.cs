@@ -20,6 +20,8 @@ public sealed class MessagingTelemetry : IDisposable
         Latency = _meter.CreateHistogram<double>("messaging.events.latency", unit: "ms", description: "From publish (event time) to handler committed");
         RelayFailures = _meter.CreateCounter<long>("messaging.relay.failures", description: "Relay batches the transport refused; they are retried");
         BatchRetries = _meter.CreateCounter<long>("messaging.consumer.batch_retries", description: "Consumer batches run again after a deadlock or serialization failure");
+        DeadLettersPending = new(_meter, "messaging.dead_letters.pending", "{event}", "Dead letters waiting for an operator, by service and topic (sampled)");
+        DeadLettersOldestAge = new(_meter, "messaging.dead_letters.oldest_age", "s", "Age of the oldest pending dead letter, by service and topic (sampled)");
     }
 
     public ActivitySource ActivitySource { get; } = new(Name);
@@ -35,6 +37,10 @@ public sealed class MessagingTelemetry : IDisposable
     public Counter<long> RelayFailures { get; }
 
     public Counter<long> BatchRetries { get; }
+
+    public SampledGauge<long> DeadLettersPending { get; }
+
+    public SampledGauge<double> DeadLettersOldestAge { get; }
 
     /// <summary>A consumer span whose parent is the producer's span, so one trace runs from publisher to handler.</summary>
     public Activity? StartProcess(CloudEvent envelope, string subscription)

@@ -7,9 +7,12 @@ using Distribution.Aspire.OrderService.Fulfillment;
 using Distribution.Aspire.OrderService.Lifecycle;
 using Distribution.Aspire.OrderService.Queries;
 using Distribution.Aspire.OrderService.Reservations;
+using Distribution.Aspire.OrderService.Sla;
 using Distribution.Aspire.OrderService.Submitting;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 
 namespace Distribution.Aspire.OrderService;
 
@@ -35,6 +38,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<OrderSubmitter>();
         builder.Services.AddSingleton<OrderLifecycle>();
         builder.Services.AddSingleton<OrderQueries>();
+        builder.Services.AddGaugeSampler<OrderAgingSampler>();
+        builder.Services.AddSlaBreaches();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using Distribution.Aspire.OrderService;
 using Distribution.Aspire.OrderService.Api.Grpc;
 using Distribution.Aspire.OrderService.Api.Json;
 using Distribution.Aspire.ServiceDefaults.Hosting;
+using Distribution.Aspire.ServiceDefaults.Sla;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapMessagingEndpoints();
 app.MapOrdersApi();
+app.MapSlaBreachesApi();
 app.MapGrpcService<OrdersGrpcService>();
 
 app.Run();

@@ -4,6 +4,7 @@ using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Distribution.Aspire.SettlementService.Api;
 using Distribution.Aspire.SettlementService.Domain;
 using Distribution.Aspire.SettlementService.Erp;
@@ -54,6 +55,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<SettlementRetry>();
         services.AddSingleton<RejectedReports>();
         services.AddSingleton<SettlementQueries>();
+        services.AddGaugeSampler<MismatchSampler>();
         return builder;
     }
 

@@ -4,6 +4,9 @@ namespace Distribution.Aspire.Adapters.Amazon;
 public sealed class AmazonOptions
 {
     public const string SectionName = "Amazon";
+
+    /// <summary>The channel name on canonical orders, in availability events and on metrics.</summary>
+    public const string Channel = "amazon";
     public const string OrdersV0 = "v0";
     public const string Orders20260101 = "2026-01-01";
     public const string QuantitiesByListings = "listings";

@@ -8,6 +8,8 @@ using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -40,6 +42,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<NotificationSignal>();
         services.AddSingleton<AmazonOrderLinks>();
         services.AddSingleton<QuantityQueue>();
+        services.AddAdapterMetrics<AmazonOutboundSampler>();
         services.AddScoped<OrderIngestor>();
         services.AddTransient<IAmazonOrdersApi>(provider => settings.OrdersApiVersion switch
         {
@@ -65,6 +68,7 @@ public static class ApplicationServiceExtensions
         app.MapMessagingEndpoints();
         app.MapAmazonNotificationsApi();
         app.MapAmazonExceptionsApi();
+        app.MapSlaBreachesApi();
         return app;
     }
 
@@ -76,7 +80,12 @@ public static class ApplicationServiceExtensions
     private static void AddSpApiClient(this IHostApplicationBuilder builder, AmazonOptions settings)
     {
         var http = settings.Http;
-        builder.Services.AddSingleton<SpApiRateLimits>();
+        builder.Services.AddSingleton(provider =>
+        {
+            var metrics = provider.GetRequiredService<AdapterMetrics>();
+            return new SpApiRateLimits(
+                provider.GetRequiredService<TimeProvider>(), operation => metrics.CountThrottled(settings.PartnerId, AmazonOptions.Channel, operation.Name));
+        });
         builder.Services.AddTransient(provider => new SpApiThrottlingHandler(
             provider.GetRequiredService<SpApiRateLimits>(), TimeSpan.FromSeconds(http.AttemptTimeoutSeconds)));
         builder.Services.AddHttpClient(QuantitySender.UploadClient);
@@ -89,7 +98,7 @@ public static class ApplicationServiceExtensions
             })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        client.AddResilienceHandler("sp-api", pipeline =>
+        client.AddResilienceHandler("sp-api", (pipeline, context) =>
             {
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
@@ -99,7 +108,7 @@ public static class ApplicationServiceExtensions
                     Delay = TimeSpan.FromMilliseconds(http.RetryBaseDelayMilliseconds),
                     ShouldRetryAfterHeader = true,
                 });
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                pipeline.AddCircuitBreaker(context.ServiceProvider.GetRequiredService<AdapterMetrics>().Track(new HttpCircuitBreakerStrategyOptions
                 {
                     // Throttling is not an outage: 429s are paced by the token buckets, not counted here.
                     ShouldHandle = args => ValueTask.FromResult(
@@ -108,7 +117,7 @@ public static class ApplicationServiceExtensions
                     MinimumThroughput = 10,
                     FailureRatio = 0.5,
                     SamplingDuration = TimeSpan.FromSeconds(30),
-                });
+                }, settings.PartnerId, AmazonOptions.Channel));
             });
         client.AddHttpMessageHandler<SpApiThrottlingHandler>();
     }

@@ -9,6 +9,8 @@ using Distribution.Aspire.Contracts.Events.Settlements;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Distribution.Aspire.Adapters.Erp;
@@ -53,7 +55,9 @@ public static class ApplicationServiceExtensions
             })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        erp.AddResilienceHandler("erp", pipeline => ErpResilience.Configure(pipeline, settings.Http));
+        erp.AddResilienceHandler("erp", (pipeline, context) => ErpResilience.Configure(
+            pipeline, settings.Http, breaker => context.ServiceProvider.GetRequiredService<AdapterMetrics>().Track(breaker, ErpOutboundSampler.Partner, ErpOutboundSampler.Partner)));
+        services.AddAdapterMetrics<ErpOutboundSampler>();
         // Inside the pipeline, so every attempt carries a current token.
         erp.AddHttpMessageHandler<ErpAuthHandler>();
         services.AddGrpcClient<Contracts.Inventory.V1.Inventory.InventoryClient>(client => client.Address = new Uri(settings.InventoryAddress));
@@ -68,6 +72,7 @@ public static class ApplicationServiceExtensions
         app.MapGrpcDefaults();
         app.MapMessagingEndpoints();
         app.MapErpAdminApi();
+        app.MapSlaBreachesApi();
         return app;
     }
 }

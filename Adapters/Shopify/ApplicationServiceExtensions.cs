@@ -12,6 +12,8 @@ using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Shopify;
@@ -46,6 +48,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<InventoryPusher>();
         services.AddSingleton<FulfillmentCreator>();
         services.AddSingleton<ShopifyCallBudget>();
+        services.AddAdapterMetrics<ShopifyOutboundSampler>();
         services.AddTransient<ShopifyCallLimitHandler>();
         services.AddHostedService<WebhookProcessor>();
         services.AddHostedService<OutboundWorker>();
@@ -65,7 +68,11 @@ public static class ApplicationServiceExtensions
 #pragma warning restore EXTEXP0001
         // Outermost first: timeouts, retries and the breaker around the pacing, so every attempt is paced.
         shopify.AddResilienceHandler("shopify-admin", (pipeline, context) =>
-            ShopifyRetryPolicy.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<ShopifyOptions>>().Value.Http));
+        {
+            var settings = context.ServiceProvider.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+            var metrics = context.ServiceProvider.GetRequiredService<AdapterMetrics>();
+            ShopifyRetryPolicy.Configure(pipeline, settings.Http, breaker => metrics.Track(breaker, settings.PartnerId, ShopifyOptions.Channel));
+        });
         shopify.AddHttpMessageHandler<ShopifyCallLimitHandler>();
         builder.AddShopifyPayouts();
         return builder;

@@ -3,6 +3,7 @@ using Distribution.Aspire.Adapters.Shopify.Admin;
 using Distribution.Aspire.Adapters.Shopify.Webhooks;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
+using Distribution.Aspire.ServiceDefaults.Sla;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,5 +17,6 @@ app.MapGrpcDefaults();
 app.MapMessagingEndpoints();
 app.MapShopifyWebhooksApi();
 app.MapShopifyAdminApi();
+app.MapSlaBreachesApi();
 
 app.Run();

@@ -8,6 +8,9 @@ public sealed class ShopifyOptions
     /// <summary>The channel name on canonical orders and in availability events.</summary>
     public const string Channel = "shopify";
 
+    /// <summary>The shop's partner id at the gateway: the <c>partner</c> tag of the outbound metrics and the key of its SLA thresholds.</summary>
+    public string PartnerId { get; set; } = "shopify";
+
     /// <summary>The shop's Admin API root: <c>https://{shop}.myshopify.com/</c>; locally the sandbox's <c>http://sandbox/shopify/</c>.</summary>
     public Uri AdminBaseUrl { get; set; } = new("http://sandbox/shopify/");
 

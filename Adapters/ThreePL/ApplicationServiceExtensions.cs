@@ -8,8 +8,11 @@ using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.Messaging;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Sla;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Distribution.Aspire.Adapters.ThreePL;
@@ -43,6 +46,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<EdiIntake>();
         services.AddSingleton<JsonEventIntake>();
         services.AddSingleton<OutboundOrders>();
+        services.AddAdapterMetrics<ThreePLOutboundSampler>();
 
         // Fulfillment and Inventory through service discovery; the applier retries on its own schedule.
         services.AddGrpcClient<Contracts.Fulfillment.V1.Fulfillment.FulfillmentClient>(client => client.Address = new Uri(settings.FulfillmentAddress));
@@ -61,6 +65,7 @@ public static class ApplicationServiceExtensions
         app.MapMessagingEndpoints();
         app.MapThreePLPartnerApi();
         app.MapThreePLAdminApi();
+        app.MapSlaBreachesApi();
         return app;
     }
 
@@ -74,7 +79,7 @@ public static class ApplicationServiceExtensions
         var client = builder.Services.AddHttpClient(OutboundSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        client.AddResilienceHandler("threepl-partners", pipeline =>
+        client.AddResilienceHandler("threepl-partners", (pipeline, context) =>
         {
             pipeline.AddTimeout(TimeSpan.FromSeconds(http.AttemptTimeoutSeconds * (http.MaxRetryAttempts + 1) + 5));
             pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -85,13 +90,18 @@ public static class ApplicationServiceExtensions
                 Delay = TimeSpan.FromMilliseconds(http.RetryBaseDelayMilliseconds),
                 ShouldRetryAfterHeader = true,
             });
-            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                BreakDuration = TimeSpan.FromSeconds(http.CircuitBreakSeconds),
-                MinimumThroughput = 5,
-                FailureRatio = 0.5,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-            });
+            var partners = context.ServiceProvider.GetRequiredService<IOptions<ThreePLOptions>>().Value.Partners;
+            pipeline.AddCircuitBreaker(context.ServiceProvider.GetRequiredService<AdapterMetrics>().Track(
+                new HttpCircuitBreakerStrategyOptions
+                {
+                    BreakDuration = TimeSpan.FromSeconds(http.CircuitBreakSeconds),
+                    MinimumThroughput = 5,
+                    FailureRatio = 0.5,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                },
+                "unknown",
+                ThreePLOutboundSampler.Channel,
+                request => ThreePLOutboundSampler.PartnerOf(partners, request?.RequestUri)));
             pipeline.AddTimeout(TimeSpan.FromSeconds(http.AttemptTimeoutSeconds));
         })
         // One pipeline (and circuit) per partner host: one 3PL's outage does not block the others.

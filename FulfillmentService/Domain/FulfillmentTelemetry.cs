@@ -25,6 +25,10 @@ public sealed class FulfillmentTelemetry
         ReturnedUnits = meter.CreateCounter<long>("fulfillment.returns.units", description: "Returned units received, by disposition");
         Rejected = meter.CreateCounter<long>("fulfillment.rejected", description: "Requests refused, by stable error code");
         IgnoredEvents = meter.CreateCounter<long>("fulfillment.order_events.ignored", description: "Order events that needed no shipment change");
+        Shipped = meter.CreateCounter<long>(
+            "fulfillment.shipments.shipped", description: "Shipments that reached shipped, by ordering partner, channel, node and whether within the partner's ship SLA");
+        OpenShipments = new(meter, "fulfillment.shipments.open", "{shipment}", "Requested shipments without a shipped milestone, by partner, channel and node (sampled)");
+        Overdue = new(meter, "fulfillment.shipments.overdue", "{shipment}", "Open shipments past their partner's ship SLA, by partner, channel and node (sampled)");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -50,6 +54,12 @@ public sealed class FulfillmentTelemetry
     public Counter<long> Rejected { get; }
 
     public Counter<long> IgnoredEvents { get; }
+
+    public Counter<long> Shipped { get; }
+
+    public SampledGauge<long> OpenShipments { get; }
+
+    public SampledGauge<long> Overdue { get; }
 
     public Activity? Start(string step, string? channel = null, string? node = null)
     {

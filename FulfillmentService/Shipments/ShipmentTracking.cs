@@ -3,7 +3,9 @@ using System.Text.Json;
 using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.FulfillmentService.Domain;
 using Distribution.Aspire.FulfillmentService.Exceptions;
+using Distribution.Aspire.FulfillmentService.Sla;
 using Distribution.Aspire.Messaging.Publishing;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,6 +23,7 @@ public sealed class ShipmentTracking(
     FulfillmentTelemetry telemetry,
     TimeProvider time,
     IOptions<FulfillmentOptions> options,
+    SlaPolicy sla,
     ILogger<ShipmentTracking> logger)
 {
     public const string DefaultSource = "unspecified";
@@ -232,6 +235,11 @@ public sealed class ShipmentTracking(
                     occurredAt),
                 transaction,
                 cancellationToken);
+
+            if (applied)
+            {
+                await ShipSla.RecordShippedAsync(transaction, head, occurredAt, telemetry, sla, cancellationToken);
+            }
 
             telemetry.Dispatches.Add(1, new("channel", head.Channel), new("node", head.LocationId));
             telemetry.UnitsShipped.Add(units, new("channel", head.Channel), new("node", head.LocationId));

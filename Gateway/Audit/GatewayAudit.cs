@@ -25,6 +25,7 @@ public sealed partial class GatewayAudit
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _requestBytes;
     private readonly Counter<long> _responseBytes;
+    private readonly Counter<long> _throttled;
 
     public GatewayAudit(ServiceTelemetry telemetry, ILoggerFactory loggers, IOptions<GatewayOptions> options, PartnerErrorLog errors)
     {
@@ -36,6 +37,8 @@ public sealed partial class GatewayAudit
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _requestBytes = telemetry.Meter.CreateCounter<long>("gateway.partner.request.body.size", "By", "Request body bytes received from partners");
         _responseBytes = telemetry.Meter.CreateCounter<long>("gateway.partner.response.body.size", "By", "Response body bytes sent to partners");
+        _throttled = telemetry.Meter.CreateCounter<long>(
+            "gateway.partner.throttled", "{request}", "429s given to partners, by partner, channel, route group and reason (rate_limited, quota_exceeded)");
     }
 
     public void Record(HttpContext context, GatewayRequestFeature request, long started, long responseBytes)
@@ -53,6 +56,17 @@ public sealed partial class GatewayAudit
         _duration.Record(elapsed.TotalSeconds, tags);
         _requestBytes.Add(request.RequestBytes, tags);
         _responseBytes.Add(responseBytes, tags);
+        if (status == StatusCodes.Status429TooManyRequests && request.Partner is { } throttled)
+        {
+            _throttled.Add(1, new TagList
+            {
+                { "partner", throttled.PartnerId },
+                { "channel", throttled.Channel },
+                { "route_group", request.Group.AuditName },
+                { "reason", request.RefusalCode ?? "other" },
+            });
+        }
+
         if (status >= 400 && request.Partner is { } known)
         {
             _errors.Record(known.PartnerId, status, request.Group.AuditName, request.RefusalCode, CorrelationContext.Current);

@@ -106,6 +106,12 @@ public sealed class EventDispatcher(
                 // The span covers the handler; the shared commit follows the loop.
                 using var activity = telemetry.StartProcess(envelope, identity.Subscription);
                 CorrelationContext.Set(envelope.CorrelationId ?? envelope.Id);
+                using var logScope = logger.BeginScope(new Dictionary<string, object>
+                {
+                    [CorrelationContext.LogScopeKey] = CorrelationContext.Current!,
+                    ["EventId"] = envelope.Id,
+                    ["EventType"] = envelope.Type,
+                });
                 if (invoker is null)
                 {
                     outcomes.Add(DispatchOutcome.Ignored);

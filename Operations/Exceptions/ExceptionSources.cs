@@ -42,6 +42,11 @@ public static class ExceptionSources
             Service = "threepl-adapter", Name = "3pl", ListPath = $"/3pl/quarantine?limit={Limit}", ItemsMember = "items",
             DetailPath = id => $"/3pl/quarantine/{Uri.EscapeDataString(id)}", DetailItemMember = "item", PayloadMember = "body", Map = ThreePL, Statusless = true,
         },
+        // Every service that measures a partner SLA keeps its breaches in the same shape (ServiceDefaults/Sla).
+        .. new[] { "orderservice", "fulfillmentservice", "amazon-adapter", "shopify-adapter", "threepl-adapter", "erp-adapter" }.Select(service => new ExceptionSource
+        {
+            Service = service, Name = "sla", ListPath = $"/sla-breaches?limit={Limit}", ItemsMember = "breaches", Map = SlaBreach, Statusless = true,
+        }),
         new()
         {
             Service = "fulfillmentservice", Name = "fulfillment", ListPath = $"/fulfillment/exceptions?pageSize={Limit}", ItemsMember = "exceptions",
@@ -129,6 +134,21 @@ public static class ExceptionSources
         {
             Reference = item.Text("reference"),
             PartnerId = item.Text("partnerId"),
+        };
+
+    /// <summary>
+    /// A partner's SLA missed (an order accepted late, a shipment shipped late, quantities or outbound messages
+    /// waiting too long): the partner is being let down now, so it needs a person soon.
+    /// </summary>
+    private static OperatorException SlaBreach(ExceptionSource source, JsonObject item) =>
+        source.New(item.Text("breachId") ?? "", ExceptionPriority.High, $"sla_{item.Text("sla") ?? "breach"}",
+            $"Measured {item.Text("measuredSeconds") ?? "?"} s against the partner's SLA of {item.Text("thresholdSeconds") ?? "?"} s",
+            item.Time("raisedAt") ?? DateTimeOffset.MinValue) with
+        {
+            Reference = item.Text("reference"),
+            OrderId = item.Text("orderId"),
+            PartnerId = item.Text("partnerId"),
+            Channel = item.Text("channel"),
         };
 
     /// <summary>Fulfillment ranks its own list and keeps SLA timers: past due is critical, anything else needs a person soon.</summary>

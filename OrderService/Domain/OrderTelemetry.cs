@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Distribution.Aspire.ServiceDefaults.Telemetry;
 
 namespace Distribution.Aspire.OrderService.Domain;
@@ -10,8 +11,9 @@ namespace Distribution.Aspire.OrderService.Domain;
 /// </summary>
 public sealed class OrderTelemetry
 {
-    public OrderTelemetry(ServiceTelemetry telemetry)
+    public OrderTelemetry(ServiceTelemetry telemetry, SlaPolicy sla)
     {
+        Sla = sla;
         ActivitySource = telemetry.ActivitySource;
         var meter = telemetry.Meter;
         Submitted = meter.CreateCounter<long>("orders.submitted", description: "SubmitOrder calls, whatever the outcome");
@@ -23,9 +25,20 @@ public sealed class OrderTelemetry
         IgnoredEvents = meter.CreateCounter<long>("orders.inventory_events.ignored", description: "Inventory events that came too late to change anything");
         IgnoredFulfillmentEvents = meter.CreateCounter<long>(
             "orders.fulfillment_events.ignored", description: "Fulfillment events the order's status did not allow (late, repeated, or after a cancellation)");
+        ReleaseLatency = meter.CreateHistogram<double>("orders.release.latency", "s", "From the order's arrival to its acceptance, by partner and channel");
+        OpenOrders = new(meter, "orders.open", "{order}", "Open orders by status and channel (sampled)");
+        OldestOpenAge = new(meter, "orders.oldest_age", "s", "Age of the oldest open order by status and channel, since it was received (sampled)");
     }
 
     public ActivitySource ActivitySource { get; }
+
+    public SlaPolicy Sla { get; }
+
+    public Histogram<double> ReleaseLatency { get; }
+
+    public SampledGauge<long> OpenOrders { get; }
+
+    public SampledGauge<double> OldestOpenAge { get; }
 
     public Counter<long> Submitted { get; }
 
@@ -67,4 +80,7 @@ public sealed class OrderTelemetry
 
     public void CountTransition(string channel, OrderStatus status) =>
         Transitions.Add(1, new("channel", channel), new("status", status.ToWire()));
+
+    public void RecordRelease(string partnerId, string channel, TimeSpan latency) =>
+        ReleaseLatency.Record(Math.Max(0, latency.TotalSeconds), new("partner", partnerId), new("channel", channel));
 }

@@ -1,4 +1,5 @@
 using Distribution.Aspire.OrderService.Domain;
+using Distribution.Aspire.OrderService.Sla;
 using Npgsql;
 
 namespace Distribution.Aspire.OrderService.Lifecycle;
@@ -65,6 +66,11 @@ public static class OrderTransitions
         };
         await batch.ExecuteNonQueryAsync(cancellationToken);
         telemetry.CountTransition(head.Channel, to);
+        if (to == OrderStatus.Accepted)
+        {
+            await ReleaseSla.RecordAsync(transaction, head, at, telemetry, cancellationToken);
+        }
+
         return head with { Status = to, Version = head.Version + 1 };
     }
 

@@ -97,6 +97,12 @@ public sealed class OrderSubmitter(NpgsqlDataSource database, IEventBus bus, Ord
         }
 
         history.ForEach(change => telemetry.CountTransition(order.Channel, change.Status));
+        if (order.MarketplaceFulfilled)
+        {
+            // Accepted in the same statement that received it: nothing to wait for, so no SLA to miss.
+            telemetry.RecordRelease(order.PartnerId, order.Channel, TimeSpan.Zero);
+        }
+
         return NewOrder(orderId, order, status, history, now);
     }
 

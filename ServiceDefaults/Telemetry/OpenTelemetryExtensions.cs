@@ -1,4 +1,5 @@
 using Distribution.Aspire.ServiceDefaults.Health;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ public static class OpenTelemetryExtensions
     {
         var telemetry = new ServiceTelemetry(builder.Environment.ApplicationName);
         builder.Services.AddSingleton(telemetry);
+        builder.Services.AddSingleton<SlaPolicy>();
 
         builder.Logging.AddOpenTelemetry(logging =>
         {

@@ -21,6 +21,8 @@ public sealed class SettlementTelemetry
         Reconciled = meter.CreateCounter<long>("settlements.reconciled", description: "Settlements reconciled, by channel and status (reconciled, mismatch)");
         Journals = meter.CreateCounter<long>("settlements.journals", description: "Journal entries by channel and what happened (built, posted, rejected)");
         IgnoredEvents = meter.CreateCounter<long>("settlements.events.ignored", description: "Events that changed nothing, by event and reason");
+        OpenMismatches = new(meter, "settlements.mismatches.open", "{result}", "Reconciliation results other than matched in settlements still in mismatch, by channel and result (sampled)");
+        OldestMismatchAge = new(meter, "settlements.mismatches.oldest_age", "s", "Age of the oldest settlement still in mismatch, by channel (sampled)");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -36,6 +38,10 @@ public sealed class SettlementTelemetry
     public Counter<long> Journals { get; }
 
     public Counter<long> IgnoredEvents { get; }
+
+    public SampledGauge<long> OpenMismatches { get; }
+
+    public SampledGauge<double> OldestMismatchAge { get; }
 
     public Activity? Start(string step, string? channel = null)
     {

@@ -6,6 +6,7 @@ using Distribution.Aspire.Messaging;
 using Distribution.Aspire.Messaging.Publishing;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Partners;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Distribution.Aspire.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -84,6 +85,7 @@ public sealed class ShopifyHost : IAsyncDisposable
                 app.MapMessagingEndpoints();
                 app.MapShopifyWebhooksApi();
                 app.MapShopifyAdminApi();
+                app.MapSlaBreachesApi();
             }));
         return new ShopifyHost(app);
     }

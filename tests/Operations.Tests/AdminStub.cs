@@ -44,6 +44,7 @@ public sealed class AdminStub : IAsyncDisposable
             ["/admin/3pl/quarantine"] = () => new JsonObject { ["items"] = new JsonArray(RecordedShapes.Quarantine()) },
             ["/admin/3pl/quarantine/11"] = () => new JsonObject { ["item"] = RecordedShapes.Quarantine(), ["body"] = RecordedShapes.X12Body },
             ["/admin/fulfillment/exceptions"] = RecordedShapes.FulfillmentExceptions,
+            ["/admin/sla-breaches"] = () => new JsonObject { ["breaches"] = new JsonArray() },
         };
         app.Run(async context =>
         {

@@ -26,6 +26,28 @@ public sealed class RankingTests
     }
 
     [Fact]
+    public void An_SLA_breach_is_high_and_names_the_order_and_partner()
+    {
+        var source = ExceptionSources.Find("orderservice", "sla")!;
+        var orderId = Guid.NewGuid().ToString();
+        var item = new System.Text.Json.Nodes.JsonObject
+        {
+            ["breachId"] = "0193a4e2-0000-7000-8000-000000000001", ["orderId"] = orderId, ["partnerId"] = "acme", ["channel"] = "b2b",
+            ["subject"] = orderId, ["reference"] = "PO-1001", ["sla"] = "release_latency", ["measuredSeconds"] = 1260.5, ["thresholdSeconds"] = 900.0,
+            ["raisedAt"] = "2026-11-28T10:00:00Z",
+        };
+
+        var breach = source.Map(source, item);
+
+        Assert.Equal(ExceptionPriority.High, breach.Priority);
+        Assert.Equal("sla_release_latency", breach.Code);
+        Assert.Equal("Measured 1260.5 s against the partner's SLA of 900 s", breach.Reason);
+        Assert.Equal("acme", breach.PartnerId);
+        Assert.True(breach.Concerns(orderId, "PO-1001"));
+        Assert.True(source.Statusless);
+    }
+
+    [Fact]
     public void Priority_comes_first_then_overdue_then_the_longest_waiting()
     {
         var now = DateTimeOffset.UtcNow;

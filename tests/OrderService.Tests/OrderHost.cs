@@ -7,6 +7,8 @@ using Distribution.Aspire.OrderService.Api.Grpc;
 using Distribution.Aspire.OrderService.Api.Json;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Partners;
+using Distribution.Aspire.ServiceDefaults.Security;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Distribution.Aspire.TestInfrastructure;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +28,10 @@ namespace Distribution.Aspire.OrderService.Tests;
 public sealed class OrderHost(TestServers servers) : IAsyncLifetime
 {
     public const string Subscription = "orderservice";
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>A partner with a one-minute release SLA (everyone else has the default).</summary>
+    public const string StrictPartner = "sla-strict";
 
     private readonly string _keyPrefix = $"o{Guid.NewGuid():N}"[..12] + ":";
     private GrpcChannel _channel = null!;
@@ -51,6 +57,9 @@ public sealed class OrderHost(TestServers servers) : IAsyncLifetime
                 ["Messaging:KeyPrefix"] = _keyPrefix,
                 ["Messaging:MaxDeliveries"] = "3",
                 ["Messaging:RetryBaseDelayMilliseconds"] = "20",
+                [AdminRouteExtensions.ServiceAdminKeySetting] = AdminKey,
+                [$"Sla:Partners:{StrictPartner}:ReleaseLatencySeconds"] = "60",
+                ["Sla:Partners:default:ReleaseLatencySeconds"] = "3600",
             },
             builder =>
             {
@@ -64,6 +73,7 @@ public sealed class OrderHost(TestServers servers) : IAsyncLifetime
                 app.MapGrpcDefaults();
                 app.MapMessagingEndpoints();
                 app.MapOrdersApi();
+                app.MapSlaBreachesApi();
                 app.MapGrpcService<OrdersGrpcService>();
             });
         _channel = GrpcChannel.ForAddress(App.GrpcAddress);
@@ -77,6 +87,13 @@ public sealed class OrderHost(TestServers servers) : IAsyncLifetime
         var client = App.CreateClient();
         client.DefaultRequestHeaders.Add(PartnerHeaders.PartnerId, partnerId);
         client.DefaultRequestHeaders.Add(PartnerHeaders.Channel, channel);
+        return client;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Add(AdminKeyFilter.HeaderName, AdminKey);
         return client;
     }
 

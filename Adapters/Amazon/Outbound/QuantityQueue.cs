@@ -14,9 +14,11 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
         string sku, int quantity, long sequence, DateTimeOffset asOf, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            INSERT INTO quantity_updates (sku, quantity, sequence, as_of) VALUES ($1, $2, $3, $4)
+            INSERT INTO quantity_updates (sku, quantity, sequence, as_of, changed_at) VALUES ($1, $2, $3, $4, $4)
             ON CONFLICT (sku) DO UPDATE SET
                 quantity = EXCLUDED.quantity, sequence = EXCLUDED.sequence, as_of = EXCLUDED.as_of, pending = true,
+                -- freshness runs from the oldest change Amazon has not accepted yet
+                changed_at = CASE WHEN quantity_updates.pending THEN LEAST(quantity_updates.changed_at, EXCLUDED.as_of) ELSE EXCLUDED.as_of END,
                 -- a SKU already waiting out a failure keeps its back-off: new values do not hammer a partner that is down
                 next_attempt_at = CASE WHEN quantity_updates.pending THEN quantity_updates.next_attempt_at ELSE now() END,
                 attempts = CASE WHEN quantity_updates.pending THEN quantity_updates.attempts ELSE 0 END
@@ -41,7 +43,7 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
                 FOR UPDATE SKIP LOCKED
             ) due
             WHERE q.sku = due.sku
-            RETURNING q.sku, q.quantity, q.sequence, q.attempts
+            RETURNING q.sku, q.quantity, q.sequence, q.attempts, COALESCE(q.changed_at, q.as_of)
             """);
         command.Parameters.Add(new() { Value = batchSize });
         command.Parameters.Add(new() { Value = lease });
@@ -49,7 +51,7 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
         var claimed = new List<QueuedQuantity>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            claimed.Add(new QueuedQuantity(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt32(3)));
+            claimed.Add(new QueuedQuantity(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4)));
         }
 
         return claimed;
@@ -61,7 +63,9 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
         await using var command = database.CreateCommand("""
             UPDATE quantity_updates q SET
                 sent_quantity = s.quantity, sent_sequence = s.sequence, sent_at = now(), feed_id = $4,
-                pending = (q.sequence <> s.sequence), attempts = 0, lease_until = NULL, last_error = NULL, next_attempt_at = now()
+                pending = (q.sequence <> s.sequence), attempts = 0,
+                -- a newer value arrived while this one was in flight: its own change time starts the next measurement
+                changed_at = CASE WHEN q.sequence <> s.sequence THEN q.as_of ELSE q.changed_at END, lease_until = NULL, last_error = NULL, next_attempt_at = now()
             FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS s(sku, quantity, sequence)
             WHERE q.sku = s.sku
             """);
@@ -109,4 +113,5 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
     private static string Clip(string text) => text.Length <= 2000 ? text : text[..2000];
 }
 
-public sealed record QueuedQuantity(string Sku, int Quantity, long Sequence, int Attempts);
+/// <summary>A claimed quantity; <paramref name="ChangedAt"/> is the oldest change it carries that Amazon has not accepted.</summary>
+public sealed record QueuedQuantity(string Sku, int Quantity, long Sequence, int Attempts, DateTimeOffset? ChangedAt = null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Distribution.Aspire.Adapters.Amazon.Exceptions;
 using Distribution.Aspire.Adapters.Amazon.Orders;
 using Distribution.Aspire.Adapters.Amazon.SpApi;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,6 +20,7 @@ public sealed class QuantitySender(
     NpgsqlDataSource database,
     ExceptionStore exceptions,
     AmazonTelemetry telemetry,
+    SyncFreshness freshness,
     IOptions<AmazonOptions> options,
     ILogger<QuantitySender> logger) : BackgroundService
 {
@@ -93,6 +95,7 @@ public sealed class QuantitySender(
 
                 await queue.MarkSentAsync([item], null, cancellationToken);
                 telemetry.QuantityUpdate(AmazonOptions.QuantitiesByListings, "sent");
+                await AcceptedAsync([item], cancellationToken);
             }
             catch (SpApiException ex) when (!ex.IsTransient)
             {
@@ -109,6 +112,13 @@ public sealed class QuantitySender(
             }
         }
     }
+
+    /// <summary>
+    /// Amazon accepted the values (the listing PATCH answered ACCEPTED, or the feed was taken for processing; a feed
+    /// that later fails requeues its SKUs, whose next acceptance is measured again from the same change).
+    /// </summary>
+    private Task AcceptedAsync(IReadOnlyList<QueuedQuantity> accepted, CancellationToken cancellationToken) =>
+        freshness.AcknowledgedAsync(options.Value.PartnerId, AmazonOptions.Channel, accepted.Select(a => a.ChangedAt).OfType<DateTimeOffset>(), cancellationToken);
 
     private async Task SubmitFeedAsync(IReadOnlyList<QueuedQuantity> claimed, CancellationToken cancellationToken)
     {
@@ -142,6 +152,7 @@ public sealed class QuantitySender(
 
             await queue.MarkSentAsync(claimed, created.FeedId, cancellationToken);
             telemetry.QuantityUpdate(AmazonOptions.QuantitiesByFeed, "sent", claimed.Count);
+            await AcceptedAsync(claimed, cancellationToken);
             activity?.SetTag("amazon.feed_id", created.FeedId);
         }
         catch (SpApiException ex) when (!ex.IsTransient)

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace Distribution.Aspire.Adapters.Amazon.SpApi;
 
 /// <summary>One token bucket per SP-API operation (Amazon limits each operation separately), shared by all callers.</summary>
-public sealed class SpApiRateLimits(TimeProvider time)
+/// <param name="throttled">Told of every 429 (the adapter counts them as <c>adapter.throttled.received</c>).</param>
+public sealed class SpApiRateLimits(TimeProvider time, Action<SpApiOperation>? throttled = null)
 {
     public const string RateLimitHeader = "x-amzn-RateLimit-Limit";
 
@@ -26,6 +27,7 @@ public sealed class SpApiRateLimits(TimeProvider time)
         if ((int)response.StatusCode == 429)
         {
             bucket.Drain();
+            throttled?.Invoke(operation);
         }
     }
 }

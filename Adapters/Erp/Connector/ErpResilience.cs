@@ -19,7 +19,7 @@ public static class ErpResilience
     public static TimeSpan TotalTimeout(ErpHttpOptions settings) =>
         TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds) * (settings.MaxRetryAttempts + 1) + TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds) + TimeSpan.FromSeconds(5);
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ErpHttpOptions settings)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ErpHttpOptions settings, Action<HttpCircuitBreakerStrategyOptions>? observe = null)
     {
         var attempt = TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds);
         var maxRetryAfter = TimeSpan.FromSeconds(settings.MaxRetryAfterSeconds);
@@ -33,7 +33,7 @@ public static class ErpResilience
             ShouldRetryAfterHeader = true,
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.GetRequestMessage(), maxRetryAfter)),
         });
-        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        var breaker = new HttpCircuitBreakerStrategyOptions
         {
             SamplingDuration = TimeSpan.FromSeconds(30),
             MinimumThroughput = 10,
@@ -41,7 +41,9 @@ public static class ErpResilience
             BreakDuration = TimeSpan.FromSeconds(settings.CircuitBreakSeconds),
             // Throttling and refusals are answers, not an outage.
             ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
-        });
+        };
+        observe?.Invoke(breaker);
+        pipeline.AddCircuitBreaker(breaker);
         pipeline.AddTimeout(attempt);
     }
 

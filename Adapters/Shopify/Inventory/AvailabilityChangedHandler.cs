@@ -34,7 +34,7 @@ public sealed class AvailabilityChangedHandler(OutboundSignal signal, ShopifyTel
         }
 
         var queued = await OutboundQueue.EnqueueInventoryAsync(
-            new SetInventoryCommand(@event.Sku, quantity, @event.Sequence), context.Connection, context.Transaction, cancellationToken);
+            new SetInventoryCommand(@event.Sku, quantity, @event.Sequence, @event.AsOf), context.Connection, context.Transaction, cancellationToken);
         if (!queued)
         {
             ShopifyTelemetry.Count(telemetry.Coalesced, "kind", OutboundKinds.SetInventory);

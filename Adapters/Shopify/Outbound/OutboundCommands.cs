@@ -11,7 +11,7 @@ public static class OutboundKinds
 }
 
 /// <summary>Tell Shopify the quantity of one SKU (the newest one wins while it waits).</summary>
-public sealed record SetInventoryCommand(string Sku, int Quantity, long Sequence);
+public sealed record SetInventoryCommand(string Sku, int Quantity, long Sequence, DateTimeOffset? ChangedAt = null);
 
 /// <summary>Create the Shopify fulfillment, with tracking, for one of our shipments of a Shopify order.</summary>
 public sealed record CreateFulfillmentCommand(
@@ -23,5 +23,5 @@ public sealed record CreateFulfillmentCommand(
     string? Carrier,
     string? TrackingNumber);
 
-/// <summary>A command the worker holds a lease on.</summary>
-public sealed record LeasedCommand(long CommandId, string Kind, string Payload, int Version, int Attempts);
+/// <summary>A command the worker holds a lease on; <paramref name="ChangedAt"/> is the oldest availability change a quantity update carries.</summary>
+public sealed record LeasedCommand(long CommandId, string Kind, string Payload, int Version, int Attempts, DateTimeOffset? ChangedAt = null);

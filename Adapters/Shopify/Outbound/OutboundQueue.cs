@@ -21,9 +21,10 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         // A row waiting out a back-off keeps its schedule (a new value must not hammer a shop that is down); a parked
         // or failed one is due again at once.
         await using var upsert = new NpgsqlCommand("""
-            INSERT INTO outbound_commands (kind, coalesce_key, payload, sequence) VALUES (@kind, @key, @payload, @sequence)
+            INSERT INTO outbound_commands (kind, coalesce_key, payload, sequence, changed_at) VALUES (@kind, @key, @payload, @sequence, @changed_at)
             ON CONFLICT (coalesce_key) DO UPDATE SET
                 payload = excluded.payload, sequence = excluded.sequence, version = outbound_commands.version + 1,
+                changed_at = LEAST(outbound_commands.changed_at, excluded.changed_at),
                 next_attempt_at = CASE WHEN outbound_commands.status = 'pending' THEN outbound_commands.next_attempt_at ELSE now() END,
                 attempts = CASE WHEN outbound_commands.status = 'pending' THEN outbound_commands.attempts ELSE 0 END,
                 status = 'pending', updated_at = now()
@@ -34,6 +35,7 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         upsert.Parameters.AddWithValue("key", "inventory:" + command.Sku);
         upsert.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(command, Json));
         upsert.Parameters.AddWithValue("sequence", command.Sequence);
+        upsert.Parameters.AddWithValue("changed_at", NpgsqlDbType.TimestampTz, (object?)command.ChangedAt ?? DBNull.Value);
         return await upsert.ExecuteScalarAsync(cancellationToken) is true;
     }
 
@@ -60,12 +62,13 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
                 WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
                 ORDER BY next_attempt_at, command_id LIMIT 1
                 FOR UPDATE SKIP LOCKED)
-            RETURNING command_id, kind, payload::text, version, attempts
+            RETURNING command_id, kind, payload::text, version, attempts, changed_at
             """);
         command.Parameters.AddWithValue("lease", lease);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new LeasedCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4))
+            ? new LeasedCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5))
             : null;
     }
 

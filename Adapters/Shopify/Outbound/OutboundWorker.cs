@@ -1,5 +1,6 @@
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.Payouts;
+using Distribution.Aspire.ServiceDefaults.Sla;
 using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
@@ -18,6 +19,7 @@ public sealed class OutboundWorker(
     PayoutForwarder payouts,
     ExceptionStore exceptions,
     ShopifyTelemetry telemetry,
+    SyncFreshness freshness,
     IOptions<ShopifyOptions> options,
     ILogger<OutboundWorker> logger) : BackgroundService
 {
@@ -98,6 +100,11 @@ public sealed class OutboundWorker(
         {
             await queue.CompleteAsync(leased, result.Record, cancellationToken);
             ShopifyTelemetry.Count(telemetry.Sent, "kind", leased.Kind);
+            if (leased.Kind == OutboundKinds.SetInventory && result.Outcome != "unmapped" && leased.ChangedAt is { } changedAt)
+            {
+                // The shop answered 2xx to the inventory set: the change is now what buyers see.
+                await freshness.AcknowledgedAsync(options.Value.PartnerId, ShopifyOptions.Channel, [changedAt], cancellationToken);
+            }
         }
     }
 

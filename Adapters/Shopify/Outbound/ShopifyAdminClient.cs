@@ -54,6 +54,7 @@ public sealed class ShopifyAdminClient(HttpClient http, IOptions<ShopifyOptions>
 
         request.Headers.Add(AccessTokenHeader, settings.AccessToken);
         request.Options.Set(ShopifyRetryPolicy.Idempotent, idempotent);
+        request.Options.Set(ShopifyRetryPolicy.Operation, operation);
 
         HttpResponseMessage response;
         try

@@ -1,9 +1,14 @@
 using System.Net;
+using Distribution.Aspire.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 
-/// <summary>Paces every attempt (retries too) by <see cref="ShopifyCallBudget"/> and feeds it Shopify's answers.</summary>
-public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvider clock) : DelegatingHandler
+/// <summary>
+/// Paces every attempt (retries too) by <see cref="ShopifyCallBudget"/> and feeds it Shopify's answers; every 429 is
+/// counted here (<c>adapter.throttled.received</c>), including those the retries absorb.
+/// </summary>
+public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvider clock, AdapterMetrics metrics, IOptions<ShopifyOptions> options) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -22,6 +27,8 @@ public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvid
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             budget.Throttled();
+            metrics.CountThrottled(
+                options.Value.PartnerId, ShopifyOptions.Channel, request.Options.TryGetValue(ShopifyRetryPolicy.Operation, out var operation) ? operation : "unknown");
         }
 
         return response;

@@ -17,10 +17,13 @@ public static class ShopifyRetryPolicy
 {
     public static readonly HttpRequestOptionsKey<bool> Idempotent = new("shopify.idempotent");
 
+    /// <summary>The Admin API operation a request performs, for metrics of every attempt.</summary>
+    public static readonly HttpRequestOptionsKey<string> Operation = new("shopify.operation");
+
     /// <summary>The longest Retry-After honoured in place; a longer one is left to the queue's back-off.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ShopifyOptions.HttpOptions settings)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ShopifyOptions.HttpOptions settings, Action<HttpCircuitBreakerStrategyOptions>? observe = null)
     {
         pipeline.AddTimeout(settings.TotalTimeout);
         pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -32,14 +35,16 @@ public static class ShopifyRetryPolicy
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.GetRequestMessage())),
             DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
         });
-        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        var breaker = new HttpCircuitBreakerStrategyOptions
         {
             SamplingDuration = TimeSpan.FromSeconds(30),
             MinimumThroughput = 10,
             FailureRatio = 0.5,
             BreakDuration = TimeSpan.FromSeconds(15),
             ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
-        });
+        };
+        observe?.Invoke(breaker);
+        pipeline.AddCircuitBreaker(breaker);
         pipeline.AddTimeout(settings.AttemptTimeout);
     }
 

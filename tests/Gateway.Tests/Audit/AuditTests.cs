@@ -70,4 +70,34 @@ public sealed class AuditTests(TestServers servers) : IAsyncLifetime
         Assert.Contains(_logs.Entries, e => e.Category == "Distribution.Aspire.Gateway.Audit" && e.Message.Contains("anonymous orders GET -> 401", StringComparison.Ordinal));
         Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("secret-part-that-must-not-be-logged", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Every_429_given_is_counted_by_partner_channel_and_reason()
+    {
+        var bursty = await _harness.CreatePartnerAsync(["orders"], perSecond: 1, burst: 1, channel: "edi");
+        var quota = await _harness.CreatePartnerAsync(["orders"], perSecond: 100, burst: 100, dailyQuota: 1);
+        using var burstyClient = _harness.PartnerClient(bursty.ApiKey);
+        using var quotaClient = _harness.PartnerClient(quota.ApiKey);
+
+        var limited = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await burstyClient.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken);
+            limited += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        using (await quotaClient.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken))
+        {
+        }
+
+        using var exhausted = await quotaClient.GetAsync("/v1/orders/o-1", TestContext.Current.CancellationToken);
+
+        Assert.InRange(limited, 1, 3);
+        Assert.Equal(HttpStatusCode.TooManyRequests, exhausted.StatusCode);
+        var rateLimited = _measurements.Where(m => m.Instrument == "gateway.partner.throttled" && Equals(m.Tags["partner"], bursty.PartnerId)).ToList();
+        Assert.Equal(limited, rateLimited.Count);
+        Assert.All(rateLimited, m => Assert.Equal(("rate_limited", "edi", "orders"), ((string?)m.Tags["reason"], (string?)m.Tags["channel"], (string?)m.Tags["route_group"])));
+        var quotaExceeded = Assert.Single(_measurements, m => m.Instrument == "gateway.partner.throttled" && Equals(m.Tags["partner"], quota.PartnerId));
+        Assert.Equal("quota_exceeded", quotaExceeded.Tags["reason"]);
+    }
 }

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Distribution.Aspire.TestInfrastructure;
+
+/// <summary>One measurement as a test sees it: instrument, value (as double) and tags.</summary>
+public sealed record RecordedMeasurement(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags)
+{
+    public string? Tag(string name) => Tags.GetValueOrDefault(name)?.ToString();
+}
+
+/// <summary>
+/// Listens to every instrument of one meter (a host's <c>ServiceTelemetry.Meter</c>, or a platform meter by name)
+/// and keeps what they record; <see cref="Observe"/> reads the observable gauges once.
+/// </summary>
+public sealed class RecordedMeasurements : IDisposable
+{
+    private readonly MeterListener _listener = new();
+
+    public RecordedMeasurements(Func<Meter, bool> meters)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (meters(instrument.Meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Add(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
+        _listener.Start();
+    }
+
+    public ConcurrentQueue<RecordedMeasurement> All { get; } = new();
+
+    public static RecordedMeasurements Of(Meter meter) => new(m => m == meter);
+
+    public IReadOnlyList<RecordedMeasurement> Where(string instrument, params (string Tag, string Value)[] tags) =>
+        [.. All.Where(m => m.Instrument == instrument && tags.All(t => m.Tag(t.Tag) == t.Value))];
+
+    public double Sum(string instrument, params (string Tag, string Value)[] tags) => Where(instrument, tags).Sum(m => m.Value);
+
+    /// <summary>Reads every observable instrument now, and returns the last value of each tag set of <paramref name="instrument"/>.</summary>
+    public IReadOnlyList<RecordedMeasurement> Observe(string instrument, params (string Tag, string Value)[] tags)
+    {
+        All.Clear();
+        _listener.RecordObservableInstruments();
+        return Where(instrument, tags);
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            copy[tag.Key] = tag.Value;
+        }
+
+        All.Enqueue(new RecordedMeasurement(instrument.Name, value, copy));
+    }
+}
