@@ -46,6 +46,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<InventoryPusher>();
         services.AddSingleton<FulfillmentCreator>();
         services.AddSingleton<ShopifyCallBudget>();
+        services.AddSingleton<ShopifyCostBudget>();
         services.AddTransient<ShopifyCallLimitHandler>();
         services.AddHostedService<WebhookProcessor>();
         services.AddHostedService<OutboundWorker>();

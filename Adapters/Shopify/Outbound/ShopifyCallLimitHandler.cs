@@ -2,11 +2,19 @@ using System.Net;
 
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 
-/// <summary>Paces every attempt (retries too) by <see cref="ShopifyCallBudget"/> and feeds it Shopify's answers.</summary>
+/// <summary>
+/// Paces every REST attempt (retries too) by <see cref="ShopifyCallBudget"/> and feeds it Shopify's answers. GraphQL
+/// calls are limited by their cost instead (<see cref="ShopifyCostBudget"/>) and pass straight through.
+/// </summary>
 public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvider clock) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Options.TryGetValue(ShopifyCostBudget.CostLimited, out var costLimited) && costLimited)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
         var wait = budget.Reserve();
         if (wait > TimeSpan.Zero)
         {
