@@ -16,8 +16,9 @@ public sealed class BatchedInventoryTests(TestServers servers)
         await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true, sandbox: catalog);
         var sandbox = rig.Sandbox!;
         await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM sku_map"), n => n == 30, what: "the 30 SKUs mapped");
-        // Each call takes a while, as over a real network to Shopify: what changes meanwhile waits for the next call.
-        sandbox.Faults.Set(new ShopifyFaults { LatencyMilliseconds = 3000, EchoInventoryWebhooks = false });
+        // Each call takes a while (within the tests' 3 s attempt timeout), as over a real network to Shopify: what changes
+        // meanwhile waits for the next call.
+        sandbox.Faults.Set(new ShopifyFaults { LatencyMilliseconds = 1500, EchoInventoryWebhooks = false });
 
         for (var i = 1; i <= 30; i++)
         {
@@ -44,7 +45,7 @@ public sealed class BatchedInventoryTests(TestServers servers)
             (await rig.Adapter.Client.SendAsync(map)).EnsureSuccessStatusCode();
         }
 
-        sandbox.Faults.Set(new ShopifyFaults { LatencyMilliseconds = 3000, EchoInventoryWebhooks = false });
+        sandbox.Faults.Set(new ShopifyFaults { LatencyMilliseconds = 1500, EchoInventoryWebhooks = false });
         await rig.Adapter.PublishAsync(AdapterRig.Availability("SKU-0001", 11, 1));
         // The first call is on its way; the next four changes queue up behind it and go out together.
         await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM inventory_pushes"), n => n >= 1, what: "the first call");
