@@ -49,6 +49,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<FulfillmentCreator>();
         services.AddSingleton<ShopifyCallBudget>();
         services.AddAdapterMetrics<ShopifyOutboundSampler>();
+        services.AddSingleton<ShopifyCostBudget>();
         services.AddTransient<ShopifyCallLimitHandler>();
         services.AddHostedService<WebhookProcessor>();
         services.AddHostedService<OutboundWorker>();

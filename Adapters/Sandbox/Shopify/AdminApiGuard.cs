@@ -4,8 +4,8 @@ namespace Distribution.Aspire.Adapters.Sandbox.Shopify;
 
 /// <summary>
 /// What stands in front of every simulated Admin API call, in Shopify's order: the access token, then the injected
-/// faults (latency, outage, hanging calls, 5xx, 429 bursts), then the leaky bucket, whose fill every answer reports
-/// in <c>X-Shopify-Shop-Api-Call-Limit</c>.
+/// faults (latency, outage, hanging calls, 5xx, 429 bursts), then the REST leaky bucket, whose fill every REST answer reports
+/// in <c>X-Shopify-Shop-Api-Call-Limit</c> (GraphQL has its own cost limit, <see cref="CostBucket"/>).
 /// </summary>
 public sealed class AdminApiGuard(ShopifyShop shop, ShopifyFaultSwitch faults, LeakyBucket bucket, ApiCallStats stats, TimeProvider clock) : IEndpointFilter
 {
@@ -56,12 +56,17 @@ public sealed class AdminApiGuard(ShopifyShop shop, ShopifyFaultSwitch faults, L
             return Throttled(http, operation, fault.RetryAfterSeconds, $"{bucket.Size}/{bucket.Size}");
         }
 
-        if (bucket.TryTake(out var callLimit) is { } wait)
+        // GraphQL calls are limited by their cost (CostBucket, in the handler), not by the REST bucket.
+        if (operation != ShopifyGraphQlApi.Operation)
         {
-            return Throttled(http, operation, Math.Max(1.0, Math.Ceiling(wait * 10) / 10), callLimit);
+            if (bucket.TryTake(out var callLimit) is { } wait)
+            {
+                return Throttled(http, operation, Math.Max(1.0, Math.Ceiling(wait * 10) / 10), callLimit);
+            }
+
+            http.Response.Headers["X-Shopify-Shop-Api-Call-Limit"] = callLimit;
         }
 
-        http.Response.Headers["X-Shopify-Shop-Api-Call-Limit"] = callLimit;
         http.Response.OnStarting(() =>
         {
             stats.Count(operation, http.Response.StatusCode);

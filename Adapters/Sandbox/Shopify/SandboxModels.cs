@@ -60,5 +60,5 @@ public sealed record SandboxFulfillment(long Id, long OrderId, string? TrackingN
 
 public sealed record FulfilledLine(long LineItemId, string Sku, int Quantity);
 
-/// <summary>The quantity the shop was last told for a SKU (by inventory_levels/set), and how often it was told.</summary>
+/// <summary>The quantity the shop was last told for a SKU (by inventory_levels/set or inventorySetQuantities), and how often it was told.</summary>
 public sealed record ToldQuantity(string Sku, long InventoryItemId, long LocationId, int Available, DateTimeOffset LastToldAt, int TimesTold);

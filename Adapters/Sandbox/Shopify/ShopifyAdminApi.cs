@@ -7,7 +7,8 @@ namespace Distribution.Aspire.Adapters.Sandbox.Shopify;
 
 /// <summary>
 /// The simulated Admin REST API under <c>/shopify/admin/api/{version}</c>: inventory_levels/set and the level list,
-/// products and locations (for the adapter's SKU map), fulfillment orders and fulfillments. Errors look like
+/// products and locations (for the adapter's SKU map), fulfillment orders and fulfillments, and the GraphQL endpoint
+/// (<see cref="ShopifyGraphQlApi"/>). Errors look like
 /// Shopify's (<c>{"errors": ...}</c>, 404/422).
 /// </summary>
 public static class ShopifyAdminApi
@@ -24,6 +25,7 @@ public static class ShopifyAdminApi
         api.MapGet("/locations.json", ListLocations).WithDisplayName("locations.list");
         api.MapGet("/orders/{orderId:long}/fulfillment_orders.json", ListFulfillmentOrders).WithDisplayName("fulfillment_orders.list");
         api.MapPost("/fulfillments.json", CreateFulfillment).WithDisplayName("fulfillments.create");
+        api.MapPost("/graphql.json", ShopifyGraphQlApi.Execute).WithDisplayName(ShopifyGraphQlApi.Operation);
         return endpoints;
     }
 
@@ -45,7 +47,7 @@ public static class ShopifyAdminApi
         }
 
         var now = clock.GetUtcNow();
-        if (set.Changed && faults.Current.EchoInventoryWebhooks)
+        if (set.Before != available && faults.Current.EchoInventoryWebhooks)
         {
             webhooks.Enqueue("inventory_levels/update", ShopifyPayloads.InventoryLevel(item, location, available, now));
         }

@@ -21,6 +21,11 @@ public static class ShopifySandboxExtensions
             var bucket = provider.GetRequiredService<IOptions<ShopifySandboxOptions>>().Value.Bucket;
             return new LeakyBucket(bucket.Size, bucket.LeakPerSecond, provider.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton(provider =>
+        {
+            var costs = provider.GetRequiredService<IOptions<ShopifySandboxOptions>>().Value.GraphQl;
+            return new CostBucket(costs.MaximumAvailable, costs.RestoreRate, provider.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<ShopifyOrderDesk>();
         services.Configure<PayoutOptions>(builder.Configuration.GetSection(PayoutOptions.SectionName));
         services.AddSingleton<SandboxPayouts>();

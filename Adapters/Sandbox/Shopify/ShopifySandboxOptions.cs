@@ -34,6 +34,9 @@ public sealed class ShopifySandboxOptions
     /// <summary>Shopify's REST leaky bucket: 40 calls, leaking 2 per second on standard plans.</summary>
     public BucketOptions Bucket { get; set; } = new();
 
+    /// <summary>Shopify's GraphQL cost limit (its own, beside the REST bucket): 1000 points, restoring 50 per second on standard plans.</summary>
+    public CostOptions GraphQl { get; set; } = new();
+
     public ScenarioOptions Scenario { get; set; } = new();
 
     public ShopifyFaults Faults { get; set; } = new();
@@ -43,6 +46,13 @@ public sealed class ShopifySandboxOptions
         public int Size { get; set; } = 40;
 
         public double LeakPerSecond { get; set; } = 2;
+    }
+
+    public sealed class CostOptions
+    {
+        public double MaximumAvailable { get; set; } = 1000;
+
+        public double RestoreRate { get; set; } = 50;
     }
 
     public sealed class ScenarioOptions

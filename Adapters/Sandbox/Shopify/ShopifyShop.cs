@@ -68,8 +68,8 @@ public sealed class ShopifyShop
         }
     }
 
-    /// <summary>inventory_levels/set: null when the item is unknown; else the product and whether the level changed.</summary>
-    public (SandboxProduct Product, bool Changed)? SetLevel(long inventoryItemId, int available)
+    /// <summary>Sets an item's available quantity (REST or GraphQL): null when the item is unknown; else the product and the level before.</summary>
+    public (SandboxProduct Product, int Before)? SetLevel(long inventoryItemId, int available)
     {
         lock (_gate)
         {
@@ -78,11 +78,11 @@ public sealed class ShopifyShop
                 return null;
             }
 
-            var changed = _levels[inventoryItemId] != available;
+            var before = _levels[inventoryItemId];
             _levels[inventoryItemId] = available;
-            var times = _told.TryGetValue(product.Sku, out var before) ? before.TimesTold + 1 : 1;
+            var times = _told.TryGetValue(product.Sku, out var told) ? told.TimesTold + 1 : 1;
             _told[product.Sku] = new ToldQuantity(product.Sku, inventoryItemId, LocationId, available, _clock.GetUtcNow(), times);
-            return (product, changed);
+            return (product, before);
         }
     }
 

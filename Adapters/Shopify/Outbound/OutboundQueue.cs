@@ -15,6 +15,11 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // A value replaced while the call was under way is sent next. Its change time restarts from the replacing value's:
+    // the sent call acknowledged everything before it (understating freshness by at most that call's duration).
+    private const string ReleaseReplaced =
+        "leased_until = NULL, attempts = 0, next_attempt_at = now(), changed_at = COALESCE((payload->>'changedAt')::timestamptz, changed_at)";
+
     /// <summary>Queues the quantity; false when it only replaced a pending one (coalesced).</summary>
     public static async Task<bool> EnqueueInventoryAsync(SetInventoryCommand command, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
@@ -72,6 +77,59 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
             : null;
     }
 
+    /// <summary>
+    /// The other due quantity updates, up to <paramref name="limit"/>, oldest first, leased with the one the worker
+    /// holds so that they go to Shopify in the same call.
+    /// </summary>
+    public async Task<IReadOnlyList<LeasedCommand>> LeaseMoreInventoryAsync(TimeSpan lease, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE outbound_commands SET leased_until = now() + @lease
+            WHERE command_id IN (
+                SELECT command_id FROM outbound_commands
+                WHERE kind = @kind AND status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                ORDER BY next_attempt_at, command_id LIMIT @limit
+                FOR UPDATE SKIP LOCKED)
+            RETURNING command_id, kind, payload::text, version, attempts, changed_at
+            """);
+        command.Parameters.AddWithValue("lease", lease);
+        command.Parameters.AddWithValue("kind", OutboundKinds.SetInventory);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var leased = new List<LeasedCommand>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            leased.Add(new LeasedCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return leased;
+    }
+
+    /// <summary>Done, for many commands in one transaction: each is removed unless a newer value replaced it meanwhile (then it is sent next).</summary>
+    public async Task CompleteAsync(IReadOnlyList<LeasedCommand> leased, CancellationToken cancellationToken)
+    {
+        if (leased.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            DELETE FROM outbound_commands o USING unnest(@ids, @versions) AS sent(id, version)
+            WHERE o.command_id = sent.id AND o.version = sent.version
+            """)
+        {
+            Parameters = { new("ids", leased.Select(l => l.CommandId).ToArray()), new("versions", leased.Select(l => l.Version).ToArray()) },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"UPDATE outbound_commands SET {ReleaseReplaced} WHERE command_id = ANY(@ids)")
+        {
+            Parameters = { new("ids", leased.Select(l => l.CommandId).ToArray()) },
+        });
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Done: removes the command unless a newer value replaced it meanwhile (then it is sent next). Runs <paramref name="record"/> in the same transaction.</summary>
     public async Task CompleteAsync(LeasedCommand leased, Func<NpgsqlConnection, NpgsqlTransaction, Task>? record, CancellationToken cancellationToken)
     {
@@ -88,7 +146,7 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
             await using var release = new NpgsqlCommand(
-                "UPDATE outbound_commands SET leased_until = NULL, attempts = 0, next_attempt_at = now() WHERE command_id = @id", connection, transaction);
+                $"UPDATE outbound_commands SET {ReleaseReplaced} WHERE command_id = @id", connection, transaction);
             release.Parameters.AddWithValue("id", leased.CommandId);
             await release.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -96,11 +154,20 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public Task RescheduleAsync(LeasedCommand leased, TimeSpan delay, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync("""
-            UPDATE outbound_commands SET attempts = attempts + 1, next_attempt_at = now() + @delay, leased_until = NULL, last_error = @error, updated_at = now()
-            WHERE command_id = @id
-            """, leased.CommandId, cancellationToken, ("delay", delay), ("error", error));
+    /// <summary>Back to the queue after a transient failure, each command with back-off by its own attempts: <paramref name="first"/> doubling, at most <paramref name="max"/>.</summary>
+    public async Task RescheduleAsync(IReadOnlyList<LeasedCommand> leased, TimeSpan first, TimeSpan max, string error, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE outbound_commands SET attempts = attempts + 1, leased_until = NULL, last_error = @error, updated_at = now(),
+                next_attempt_at = now() + LEAST(@first * power(2, LEAST(attempts, 20)), @max)
+            WHERE command_id = ANY(@ids)
+            """);
+        command.Parameters.AddWithValue("ids", leased.Select(l => l.CommandId).ToArray());
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("error", error);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Parks a quantity update whose SKU is not in the map; mapping the SKU revives it.</summary>
     public Task ParkAsync(LeasedCommand leased, CancellationToken cancellationToken) =>

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 
 /// <summary>
-/// Sends the durable outbound queue to Shopify, one command at a time (the shop's call budget is the limit, not
-/// our parallelism). Transient failures go back to the queue with back-off capped at
+/// Sends the durable outbound queue to Shopify, one call at a time (the shop's call budget is the limit, not our
+/// parallelism). A quantity update takes the other due ones along (up to 250, oldest first) into one GraphQL call, so a
+/// changed SKU does not wait behind every other SKU's call; fulfillments and payouts go one by one. Transient failures
+/// go back to the queue with back-off capped at
 /// <see cref="ShopifyOptions.WorkerOptions.MaxBackoff"/>, for as long as the outage lasts; refusals go on the
 /// exceptions list; nothing is dropped.
 /// </summary>
@@ -39,7 +41,14 @@ public sealed class OutboundWorker(
                     continue;
                 }
 
-                await SendAsync(leased, stoppingToken);
+                if (leased.Kind == OutboundKinds.SetInventory)
+                {
+                    await SendInventoryAsync([leased, .. await queue.LeaseMoreInventoryAsync(lease, ShopifyAdminClient.MaxQuantitiesPerCall - 1, stoppingToken)], stoppingToken);
+                }
+                else
+                {
+                    await SendAsync(leased, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -63,7 +72,6 @@ public sealed class OutboundWorker(
         {
             result = leased.Kind switch
             {
-                OutboundKinds.SetInventory => await inventory.ExecuteAsync(leased, cancellationToken),
                 OutboundKinds.CreateFulfillment => await fulfillments.ExecuteAsync(leased, cancellationToken),
                 OutboundKinds.ForwardPayout => await payouts.ExecuteAsync(leased, cancellationToken),
                 _ => OutboundResult.Refused(ShopifyCodes.ProcessingFailed, $"Unknown command kind {leased.Kind}."),
@@ -75,15 +83,67 @@ public sealed class OutboundWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var delay = Backoff(leased.Attempts + 1);
-            logger.LogWarning("Shopify {Kind} command {CommandId} failed (attempt {Attempt}): {Error}; retrying in {Delay}",
-                leased.Kind, leased.CommandId, leased.Attempts + 1, ex.Message, delay);
             activity?.SetTag("shopify.outcome", "retry");
-            await queue.RescheduleAsync(leased, delay, Describe(ex), cancellationToken);
+            await RescheduleAsync([leased], ex, cancellationToken);
             return;
         }
 
         activity?.SetTag("shopify.outcome", result.Outcome);
+        await FinishAsync(leased, result, cancellationToken);
+    }
+
+    private async Task SendInventoryAsync(IReadOnlyList<LeasedCommand> batch, CancellationToken cancellationToken)
+    {
+        using var activity = telemetry.Start("outbound." + OutboundKinds.SetInventory);
+        activity?.SetTag("shopify.batch_size", batch.Count);
+        activity?.SetTag("shopify.attempt", batch.Max(l => l.Attempts) + 1);
+        IReadOnlyList<OutboundResult> results;
+        try
+        {
+            results = await inventory.ExecuteAsync(batch, cancellationToken);
+        }
+        catch (ShopifyApiException ex) when (!ex.Transient)
+        {
+            results = [.. batch.Select(_ => OutboundResult.Refused(ShopifyCodes.ShopifyRejected, ex.Message))];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetTag("shopify.outcome", "retry");
+            await RescheduleAsync(batch, ex, cancellationToken);
+            return;
+        }
+
+        var done = new List<LeasedCommand>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i].Outcome == "set")
+            {
+                done.Add(batch[i]);
+            }
+            else
+            {
+                await FinishAsync(batch[i], results[i], cancellationToken);
+            }
+        }
+
+        await queue.CompleteAsync(done, cancellationToken);
+        telemetry.Sent.Add(done.Count, new("channel", ShopifyOptions.Channel), new("kind", OutboundKinds.SetInventory));
+        // The shop answered the call without a user error for these: the changes are now what buyers see.
+        await freshness.AcknowledgedAsync(options.Value.PartnerId, ShopifyOptions.Channel, done.Select(d => d.ChangedAt).OfType<DateTimeOffset>(), cancellationToken);
+        activity?.SetTag("shopify.outcome", done.Count == batch.Count ? "set" : "partial");
+    }
+
+    private async Task RescheduleAsync(IReadOnlyList<LeasedCommand> leased, Exception error, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Outbound;
+        var attempts = leased.Max(l => l.Attempts) + 1;
+        logger.LogWarning("Shopify {Kind} call for {Count} command(s) from {CommandId} failed (attempt {Attempt}): {Error}; retrying with back-off",
+            leased[0].Kind, leased.Count, leased[0].CommandId, attempts, error.Message);
+        await queue.RescheduleAsync(leased, settings.FirstBackoff, settings.MaxBackoff, Describe(error), cancellationToken);
+    }
+
+    private async Task FinishAsync(LeasedCommand leased, OutboundResult result, CancellationToken cancellationToken)
+    {
         if (result.RefusalCode is { } code)
         {
             logger.LogWarning("Shopify {Kind} command {CommandId} refused: {Code}", leased.Kind, leased.CommandId, code);
@@ -100,19 +160,7 @@ public sealed class OutboundWorker(
         {
             await queue.CompleteAsync(leased, result.Record, cancellationToken);
             ShopifyTelemetry.Count(telemetry.Sent, "kind", leased.Kind);
-            if (leased.Kind == OutboundKinds.SetInventory && result.Outcome != "unmapped" && leased.ChangedAt is { } changedAt)
-            {
-                // The shop answered 2xx to the inventory set: the change is now what buyers see.
-                await freshness.AcknowledgedAsync(options.Value.PartnerId, ShopifyOptions.Channel, [changedAt], cancellationToken);
-            }
         }
-    }
-
-    private TimeSpan Backoff(int attempts)
-    {
-        var settings = options.Value.Outbound;
-        var delay = settings.FirstBackoff * Math.Pow(2, Math.Min(attempts - 1, 20));
-        return delay < settings.MaxBackoff ? delay : settings.MaxBackoff;
     }
 
     private static string Describe(Exception error)

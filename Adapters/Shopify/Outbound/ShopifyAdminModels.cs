@@ -2,12 +2,6 @@ namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 
 // Wire shapes of the Shopify Admin REST API calls the adapter makes (snake_case on the wire).
 
-public sealed record InventoryLevel(long InventoryItemId, long LocationId, int? Available, DateTimeOffset? UpdatedAt);
-
-public sealed record InventoryLevelEnvelope(InventoryLevel InventoryLevel);
-
-public sealed record SetInventoryLevelBody(long LocationId, long InventoryItemId, int Available);
-
 public sealed record FulfillmentOrderLineItem(long Id, long LineItemId, int Quantity, int FulfillableQuantity);
 
 public sealed record FulfillmentOrder(long Id, long OrderId, string Status, long? AssignedLocationId, IReadOnlyList<FulfillmentOrderLineItem> LineItems);

@@ -5,13 +5,20 @@ using Microsoft.Extensions.Options;
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 
 /// <summary>
-/// Paces every attempt (retries too) by <see cref="ShopifyCallBudget"/> and feeds it Shopify's answers; every 429 is
-/// counted here (<c>adapter.throttled.received</c>), including those the retries absorb.
+/// Paces every REST attempt (retries too) by <see cref="ShopifyCallBudget"/> and feeds it Shopify's answers; every 429 is
+/// counted here (<c>adapter.throttled.received</c>), including those the retries absorb. GraphQL calls are limited by
+/// their cost instead (<see cref="ShopifyCostBudget"/>) and pass straight through; their THROTTLED answers are counted
+/// where they are read (<see cref="ShopifyAdminClient"/>).
 /// </summary>
 public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvider clock, AdapterMetrics metrics, IOptions<ShopifyOptions> options) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Options.TryGetValue(ShopifyCostBudget.CostLimited, out var costLimited) && costLimited)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
         var wait = budget.Reserve();
         if (wait > TimeSpan.Zero)
         {

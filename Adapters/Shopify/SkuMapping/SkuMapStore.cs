@@ -48,6 +48,14 @@ public sealed class SkuMapStore(NpgsqlDataSource database, OutboundSignal outbou
         return await ReadAllAsync(command, cancellationToken) is [var entry, ..] ? entry : null;
     }
 
+    /// <summary>The entries of the SKUs that are mapped, by SKU.</summary>
+    public async Task<IReadOnlyDictionary<string, SkuMapEntry>> FindManyAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT {Columns} FROM sku_map WHERE sku = ANY(@skus)");
+        command.Parameters.AddWithValue("skus", skus.ToArray());
+        return (await ReadAllAsync(command, cancellationToken)).ToDictionary(e => e.Sku, StringComparer.Ordinal);
+    }
+
     public async Task<SkuMapEntry?> FindByItemAsync(long inventoryItemId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM sku_map WHERE inventory_item_id = @item", connection, transaction);
