@@ -13,9 +13,8 @@ namespace Distribution.Aspire.Topology.Benchmarks;
 /// deliveries retried with back-off as Shopify does) while each service is SIGKILLed and restarted, Redis and
 /// Postgres are restarted and the sandbox shop is down for a while; then a reconciliation of what came out.
 /// </summary>
-public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, NpgsqlDataSource orders, IReadOnlyList<string> orderSkus, string probeSku)
+public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, NpgsqlDataSource orders, IReadOnlyList<string> orderSkus, string probeSku, int rate, string repositoryRoot)
 {
-    private const int Rate = 40;
     private const string StockSku = "SKU-0009";
 
     private static readonly (string Resource, string Executable)[] Services =
@@ -79,7 +78,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
 
     private async Task LoadAsync(CancellationToken stop)
     {
-        var tick = TimeSpan.FromMilliseconds(1000.0 / Rate);
+        var tick = TimeSpan.FromMilliseconds(1000.0 / rate);
         var next = _clock.Elapsed;
         var index = 0;
         while (!stop.IsCancellationRequested)
@@ -216,9 +215,30 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
     {
         var started = _clock.Elapsed;
         var result = await Commands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, cancellation);
+        var how = "resource-restart command";
+        if (!result.Success)
+        {
+            Note($"{resource}: resource-restart failed ({result.Message}); stopping it with SIGTERM as an operator would, then resource-start");
+            how = $"resource-restart failed ({result.Message}); SIGTERM to the resource's process, then resource-start";
+            var victims = ResourceProcesses(resource);
+            foreach (var pid in victims)
+            {
+                using var kill = Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync(cancellation);
+            }
+
+            var deadline = _clock.Elapsed + TimeSpan.FromSeconds(60);
+            while (ResourceProcesses(resource).Intersect(victims).Any() && _clock.Elapsed < deadline)
+            {
+                await Task.Delay(250, cancellation);
+            }
+
+            result = await Commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellation);
+            how += result.Success ? string.Empty : $"; resource-start failed: {result.Message}";
+        }
+
         var healthy = result.Success && await WaitHealthyAsync(resource, cancellation);
         var downtime = _clock.Elapsed - started;
-        var how = result.Success ? "resource-restart command" : $"resource-restart failed: {result.Message}";
         Note($"{resource}: {how}; healthy again: {healthy} after {downtime.TotalSeconds:0.0} s");
         return new FaultRecord($"restart {resource}", healthy, how, downtime);
     }
@@ -250,14 +270,38 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         }
     }
 
-    private static List<int> ServiceProcesses(string executable) =>
-        [.. MemorySampler.Descendants([]).Where(p => p.Command.Split(' ')[0].EndsWith($"/{executable}", StringComparison.Ordinal)).Select(p => p.Pid)];
+    /// <summary>The local infrastructure's launcher process (run-postgres.sh, or redis-server itself) for this topology's data directory.</summary>
+    private List<int> ResourceProcesses(string resource) =>
+        [.. MemorySampler.All().Where(p => (p.Command.Contains(topology.DataDirectory, StringComparison.Ordinal) || WorksIn(p.Pid, topology.DataDirectory))
+            && (resource == "postgres" ? p.Command.Contains("run-postgres.sh", StringComparison.Ordinal) : p.Command.StartsWith("redis-server", StringComparison.Ordinal) || p.Command.Contains("/redis-server", StringComparison.Ordinal)))
+            .Select(p => p.Pid)];
 
-    /// <summary>Waits (up to 5 minutes) until every delivered order is accepted or beyond, no outbox holds a row and both channels show the truth.</summary>
+    private static bool WorksIn(int pid, string directory)
+    {
+        try
+        {
+            return new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget?.StartsWith(directory, StringComparison.Ordinal) == true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // DCP re-parents what it runs, so the service is found by its executable's path in this repository.
+    private List<int> ServiceProcesses(string executable) =>
+        [.. MemorySampler.All().Where(p => p.Command.Split(' ')[0] is var path
+            && path.StartsWith(repositoryRoot, StringComparison.Ordinal) && path.EndsWith($"/{executable}", StringComparison.Ordinal)).Select(p => p.Pid)];
+
+    /// <summary>Waits (up to 10 minutes) until every delivered order is accepted or beyond, no outbox holds a row and both channels show the truth.</summary>
     private async Task<TimeSpan> QuiesceAsync(CancellationToken cancellation)
     {
         var started = _clock.Elapsed;
-        var deadline = started + TimeSpan.FromMinutes(5);
+        var deadline = started + TimeSpan.FromMinutes(10);
         while (_clock.Elapsed < deadline)
         {
             var missing = (await MissingOrdersAsync(cancellation)).Count;
@@ -279,7 +323,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             await Task.Delay(5000, cancellation);
         }
 
-        Note("not quiet after 5 minutes; reconciling what there is");
+        Note("not quiet after 10 minutes; reconciling what there is");
         return _clock.Elapsed - started;
     }
 
@@ -442,7 +486,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"Load: {Rate} Shopify orders/s through the gateway, {_sent.Count} orders, every webhook delivered twice (same webhook id; half concurrently), "
+        text.AppendLine(c, $"Load: {rate} Shopify orders/s through the gateway, {_sent.Count} orders, every webhook delivered twice (same webhook id; half concurrently), "
             + $"every tenth order's orders/updated before its orders/create; {_attempts} HTTP deliveries, {_refusals} refused or failed and retried with back-off (Shopify's contract). "
             + $"Stock of {StockSku} changed every 3 s throughout. Quiescence took {quiet.TotalSeconds:0} s after the load stopped.");
         text.AppendLine();

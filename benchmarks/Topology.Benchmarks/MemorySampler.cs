@@ -32,7 +32,34 @@ public sealed class MemorySampler : IAsyncDisposable
 
     public void Reset() => (MaxRssBytes, MaxPssBytes, MaxSelfRssBytes) = (0, 0, 0);
 
+    public static IReadOnlyList<(int Pid, string Command)> All() => [.. Snapshot().Commands.Select(c => (c.Key, c.Value))];
+
     public static IReadOnlyList<(int Pid, string Command)> Descendants(IReadOnlyList<string> markers)
+    {
+        var (parents, commands) = Snapshot();
+        var self = Environment.ProcessId;
+        var result = new List<(int, string)>();
+        foreach (var (pid, _) in parents)
+        {
+            if (pid == self)
+            {
+                continue;
+            }
+
+            for (var at = pid; at > 1 && parents.ContainsKey(at); at = parents[at])
+            {
+                if (at == self || (markers.Any(m => commands[at].Contains(m, StringComparison.Ordinal)) && !commands[at].Contains("benchmarks", StringComparison.Ordinal)))
+                {
+                    result.Add((pid, commands[pid]));
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static (Dictionary<int, int> Parents, Dictionary<int, string> Commands) Snapshot()
     {
         var parents = new Dictionary<int, int>();
         var commands = new Dictionary<int, string>();
@@ -60,26 +87,7 @@ public sealed class MemorySampler : IAsyncDisposable
             }
         }
 
-        var self = Environment.ProcessId;
-        var result = new List<(int, string)>();
-        foreach (var (pid, _) in parents)
-        {
-            if (pid == self)
-            {
-                continue;
-            }
-
-            for (var at = pid; at > 1 && parents.ContainsKey(at); at = parents[at])
-            {
-                if (at == self || (markers.Any(m => commands[at].Contains(m, StringComparison.Ordinal)) && !commands[at].Contains("benchmarks", StringComparison.Ordinal)))
-                {
-                    result.Add((pid, commands[pid]));
-                    break;
-                }
-            }
-        }
-
-        return result;
+        return (parents, commands);
     }
 
     private async Task LoopAsync()

@@ -35,7 +35,7 @@ await WaitForChannelsAsync(topology, ProbeSku, cancel.Token);
 int exitCode;
 if (mode == "faults")
 {
-    var suite = new FaultSuite(topology, webhooks, orders, orderSkus, ProbeSku);
+    var suite = new FaultSuite(topology, webhooks, orders, orderSkus, ProbeSku, int.Parse(Option("--rate", "20"), System.Globalization.CultureInfo.InvariantCulture), repositoryRoot);
     var (text, passed) = await suite.RunAsync(quick, cancel.Token);
     await File.WriteAllTextAsync(report, text, cancel.Token);
     exitCode = passed ? 0 : 1;

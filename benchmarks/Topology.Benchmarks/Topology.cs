@@ -44,6 +44,8 @@ public sealed class Topology : IAsyncDisposable
 
     public DistributedApplication App { get; }
 
+    public string DataDirectory => _dataDirectory;
+
     public int GatewayPort { get; }
 
     public TimeSpan TimeToHealthy { get; }
@@ -55,6 +57,11 @@ public sealed class Topology : IAsyncDisposable
     public static async Task<Topology> StartAsync(CancellationToken cancellation)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("da-topology-bench.").FullName;
+        // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_101_101);
+        }
         var gatewayPort = FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
@@ -62,7 +69,8 @@ public sealed class Topology : IAsyncDisposable
                 $"--Gateway:AdminKey={AdminKey}",
             ],
             cancellation);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Services.AddLogging(logging => logging.AddFilter("AppHost.Resources", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning));
 
         // No dashboard collector runs here; exporting to nothing costs CPU the services should have.
         foreach (var resource in builder.Resources.OfType<ExecutableResource>().ToList())
@@ -78,8 +86,17 @@ public sealed class Topology : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
-        await app.StartAsync(timeout.Token);
-        await Task.WhenAll(Resources.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await Task.WhenAll(Resources.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new Topology(app, dataDirectory, gatewayPort, clock.Elapsed);
     }
 
