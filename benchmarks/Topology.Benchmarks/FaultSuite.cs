@@ -319,7 +319,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
                 return _clock.Elapsed - started;
             }
 
-            Note($"waiting: {missing} orders missing, {waiting} not yet accepted, {outboxes} outbox rows, {mismatches} channel quantities off");
+            Note($"waiting: {missing} orders missing, {waiting} not yet accepted, {outboxes} outbox rows older than 30 s, {mismatches} channel quantities off");
             await Task.Delay(5000, cancellation);
         }
 
@@ -399,7 +399,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             var outbox = await OutboxRowsAsync(database, cancellation);
             if (outbox > 0)
             {
-                leftovers.Add($"{database}: {outbox} outbox rows");
+                leftovers.Add($"{database}: {outbox} outbox rows older than 30 s");
             }
 
             await using var source = NpgsqlDataSource.Create(await topology.ConnectionStringAsync(database, cancellation));
@@ -418,7 +418,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             }
         }
 
-        checks.Add(new Check("no event stuck in an outbox or dead letters", leftovers.Count == 0, leftovers.Count == 0 ? "all outboxes empty, no pending dead letters" : string.Join("; ", leftovers.Take(30))));
+        checks.Add(new Check("no event stuck in an outbox or dead letters", leftovers.Count == 0, leftovers.Count == 0 ? "no outbox row older than 30 s, no pending dead letter" : string.Join("; ", leftovers.Take(30))));
         return checks;
     }
 
@@ -468,7 +468,9 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         await using var source = NpgsqlDataSource.Create(await topology.ConnectionStringAsync(database, cancellation));
         try
         {
-            return await ScalarAsync(source, "SELECT count(*) FROM outbox", cancellation);
+            // Work still flows after the load stops (the sandbox 3PL ships and delivers at its own pace), so a row is
+            // stuck only once the relay has left it for half a minute.
+            return await ScalarAsync(source, "SELECT count(*) FROM outbox WHERE created_at < now() - interval '30 seconds'", cancellation);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
