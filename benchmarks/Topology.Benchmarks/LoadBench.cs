@@ -15,6 +15,11 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
 {
     public async Task<string> RunAsync(IReadOnlyList<int> rates, TimeSpan stepLength, CancellationToken cancellation)
     {
+        // Warm-up, not reported: JIT, connection pools, the adapters' first SKU-map loads.
+        Console.WriteLine("warm-up: 10 orders/s for 10 s ...");
+        var warmUp = await RunStepAsync(10, TimeSpan.FromSeconds(10), cancellation);
+        Console.WriteLine($"  warm-up accepted {warmUp.Accepted}/{warmUp.Offered}, accepted p50 {warmUp.AcceptedP50:0} ms");
+
         var results = new List<StepResult>();
         foreach (var rate in rates)
         {
