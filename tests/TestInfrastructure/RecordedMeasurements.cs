@@ -41,12 +41,12 @@ public sealed class RecordedMeasurements : IDisposable
 
     public double Sum(string instrument, params (string Tag, string Value)[] tags) => Where(instrument, tags).Sum(m => m.Value);
 
-    /// <summary>Reads every observable instrument now, and returns the last value of each tag set of <paramref name="instrument"/>.</summary>
+    /// <summary>Reads every observable instrument now, and returns what <paramref name="instrument"/> reported (one per tag set).</summary>
     public IReadOnlyList<RecordedMeasurement> Observe(string instrument, params (string Tag, string Value)[] tags)
     {
-        All.Clear();
+        var before = All.Count;
         _listener.RecordObservableInstruments();
-        return Where(instrument, tags);
+        return [.. All.Skip(before).Where(m => m.Instrument == instrument && tags.All(t => m.Tag(t.Tag) == t.Value))];
     }
 
     public void Dispose() => _listener.Dispose();
