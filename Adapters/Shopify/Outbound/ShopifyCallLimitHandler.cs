@@ -16,7 +16,13 @@ public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvid
     {
         if (request.Options.TryGetValue(ShopifyCostBudget.CostLimited, out var costLimited) && costLimited)
         {
-            return await base.SendAsync(request, cancellationToken);
+            var answer = await base.SendAsync(request, cancellationToken);
+            if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                CountThrottled(request);
+            }
+
+            return answer;
         }
 
         var wait = budget.Reserve();
@@ -34,10 +40,13 @@ public sealed class ShopifyCallLimitHandler(ShopifyCallBudget budget, TimeProvid
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             budget.Throttled();
-            metrics.CountThrottled(
-                options.Value.PartnerId, ShopifyOptions.Channel, request.Options.TryGetValue(ShopifyRetryPolicy.Operation, out var operation) ? operation : "unknown");
+            CountThrottled(request);
         }
 
         return response;
     }
+
+    private void CountThrottled(HttpRequestMessage request) =>
+        metrics.CountThrottled(
+            options.Value.PartnerId, ShopifyOptions.Channel, request.Options.TryGetValue(ShopifyRetryPolicy.Operation, out var operation) ? operation : "unknown");
 }
