@@ -54,8 +54,6 @@ public sealed class ShopifyOptions
 
         public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-        public int BatchSize { get; set; } = 20;
-
         /// <summary>Workers taking rows side by side (webhook deliveries; the outbound queue keeps to one, Shopify's call budget is the limit).</summary>
         public int Concurrency { get; set; } = 1;
 
