@@ -64,14 +64,15 @@ public sealed class TelemetryTests(TestServers servers)
         using var measurements = RecordedMeasurements.Of(rig.Adapter.App.App.Services.GetRequiredService<ServiceTelemetry>().Meter);
         var sandbox = rig.Sandbox!;
         await rig.SkuMapFilledAsync();
-        sandbox.Faults.Set(new ShopifyFaults { Throttle429Every = 3, Throttle429Burst = 1, RetryAfterSeconds = 0.2, EchoInventoryWebhooks = false });
+        sandbox.Faults.Set(new ShopifyFaults { Throttle429Every = 2, Throttle429Burst = 1, RetryAfterSeconds = 0.2, EchoInventoryWebhooks = false });
 
+        // One change at a time: quantities due together go out in one call, and the shop throttles by calls.
         for (var i = 1; i <= 6; i++)
         {
             await rig.Adapter.PublishAsync(Availability($"SKU-{i:D4}", 10 + i, 1, DateTimeOffset.UtcNow));
+            await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == i, TimeSpan.FromSeconds(120), $"quantity {i}");
         }
 
-        await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == 6, TimeSpan.FromSeconds(120), "all six quantities");
         var given = sandbox.Calls.Snapshot().Where(c => c.Status == 429).Sum(c => c.Count);
         Assert.True(given > 0);
         Assert.Equal(given, measurements.Sum("adapter.throttled.received", ("partner", ShopifyHost.PartnerId), ("channel", "shopify")));
