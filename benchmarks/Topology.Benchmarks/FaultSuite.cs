@@ -27,6 +27,11 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         ["gatewaydb", "ordersdb", "inventorydb", "fulfillmentdb", "settlementdb", "amazondb", "shopifydb", "threepldb", "erpdb"];
 
     private readonly ConcurrentDictionary<long, OrderDelivery> _sent = new();
+    // Pacing of the harness itself, not waits for the system: a stock change every 3 s gives the channels something
+    // to follow through every fault; quiescence is checked every 5 s (each check reads nine databases).
+    private static readonly TimeSpan StockChangeInterval = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan QuiescencePoll = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentBag<string> _log = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _attempts;
@@ -148,7 +153,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         {
             try
             {
-                await Task.Delay(3000, stop);
+                await Task.Delay(StockChangeInterval, stop);
                 await topology.AdjustAsync(StockSku, delta, stop);
                 delta = -delta;
             }
@@ -320,7 +325,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             }
 
             Note($"waiting: {missing} orders missing, {waiting} not yet accepted, {outboxes} outbox rows older than 30 s, {mismatches} channel quantities off");
-            await Task.Delay(5000, cancellation);
+            await Task.Delay(QuiescencePoll, cancellation);
         }
 
         Note("not quiet after 10 minutes; reconciling what there is");

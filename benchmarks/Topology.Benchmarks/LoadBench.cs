@@ -13,6 +13,11 @@ namespace Distribution.Aspire.Topology.Benchmarks;
 /// </summary>
 public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, NpgsqlDataSource orders, MemorySampler memory, string probeSku)
 {
+    // Pacing of the harness, not waits for the system: the drain is checked once a second, and a stock probe every 2 s
+    // leaves the previous one time to reach both channels (a probe counts as missed after 15 s).
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
+
     public async Task<string> RunAsync(IReadOnlyList<int> rates, TimeSpan stepLength, CancellationToken cancellation)
     {
         // Warm-up, not reported: JIT, connection pools, the adapters' first SKU-map loads.
@@ -89,7 +94,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
                 break;
             }
 
-            await Task.Delay(1000, cancellation);
+            await Task.Delay(DrainPoll, cancellation);
         }
 
         await probeStop.CancelAsync();
@@ -206,7 +211,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
                 }
 
                 missed += (shopMs is null ? 1 : 0) + (amazonMs is null ? 1 : 0);
-                await Task.Delay(2000, cancellation);
+                await Task.Delay(ProbeInterval, cancellation);
             }
         }
         catch (OperationCanceledException)
