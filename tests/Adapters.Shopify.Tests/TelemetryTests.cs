@@ -46,11 +46,15 @@ public sealed class TelemetryTests(TestServers servers)
         Assert.Equal((1, "set_inventory", "shopify"), (depth.Value, depth.Tag("kind"), depth.Tag("channel")));
         Assert.InRange(age.Value, 600, 900);
         Assert.Equal((double)CircuitState.Open, circuit.Value);
-        var freshness = measurements.Where("channel.sync.freshness", ("partner", ShopifyHost.PartnerId), ("channel", "shopify"));
-        Assert.NotEmpty(freshness);
+        // Recorded just after the queue row goes, so the empty queue alone does not mean it is there yet.
+        var freshness = await Eventually.ReachesAsync(
+            () => Task.FromResult(measurements.Where("channel.sync.freshness", ("partner", ShopifyHost.PartnerId), ("channel", "shopify"))),
+            m => m.Count > 0, what: "the freshness measurement");
         // The newer change replaced the quantity but not the time of the oldest one still unacknowledged.
         Assert.All(freshness, m => Assert.InRange(m.Value, 600, 900));
-        Assert.NotEmpty(measurements.Where("sla.breaches", ("partner", ShopifyHost.PartnerId), ("sla", "sync_freshness")));
+        await Eventually.ReachesAsync(
+            () => Task.FromResult(measurements.Where("sla.breaches", ("partner", ShopifyHost.PartnerId), ("sla", "sync_freshness"))),
+            m => m.Count > 0, what: "the breach to be counted");
         using var response = await rig.Adapter.Client.SendAsync(ShopifyHost.Admin(HttpMethod.Get, "/admin/sla-breaches"));
         var breaches = (await response.Content.ReadFromJsonAsync<JsonObject>())!["breaches"]!.AsArray();
         var breach = Assert.Single(breaches);
