@@ -26,6 +26,9 @@ public sealed class MessagingTelemetry : IDisposable
 
     public ActivitySource ActivitySource { get; } = new(Name);
 
+    /// <summary>This service's instance of the meter, for listeners that must not hear other services in the same process.</summary>
+    public Meter Meter => _meter;
+
     public Counter<long> Published { get; }
 
     public Counter<long> Relayed { get; }

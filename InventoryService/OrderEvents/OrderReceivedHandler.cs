@@ -2,6 +2,7 @@ using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Stock;
 using Distribution.Aspire.Messaging.Consuming;
+using Npgsql;
 
 namespace Distribution.Aspire.InventoryService.OrderEvents;
 
@@ -10,8 +11,28 @@ namespace Distribution.Aspire.InventoryService.OrderEvents;
 /// inventory.reservation_failed in the inbox transaction. Marketplace-fulfilled orders hold none of our
 /// stock. A redelivery, a repeat or an order cancelled before it arrived does nothing.
 /// </summary>
-public sealed class OrderReceivedHandler(ReservationService reservations, ILogger<OrderReceivedHandler> logger) : IEventHandler<OrderReceived>
+public sealed class OrderReceivedHandler(ReservationService reservations, ILogger<OrderReceivedHandler> logger)
+    : IEventHandler<OrderReceived>, IEventBatchLocking<OrderReceived>
 {
+    /// <summary>
+    /// A batch's reservations lock positions order by order; taking every position they will touch first, in
+    /// (sku, location) order like every other caller, means two batches queue instead of deadlocking.
+    /// </summary>
+    public async Task LockAsync(IReadOnlyList<OrderReceived> events, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var skus = events
+            .Where(e => e.FulfillmentChannel != FulfillmentChannels.Marketplace)
+            .SelectMany(e => e.Lines.Select(l => l.Sku))
+            .Where(sku => !string.IsNullOrEmpty(sku))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        if (skus.Length > 0)
+        {
+            await PositionStore.LockSkusAsync(transaction, skus, cancellationToken);
+        }
+    }
+
     public async Task HandleAsync(OrderReceived @event, EventContext context, CancellationToken cancellationToken)
     {
         if (@event.FulfillmentChannel == FulfillmentChannels.Marketplace)

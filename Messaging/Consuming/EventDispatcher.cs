@@ -101,6 +101,7 @@ public sealed class EventDispatcher(
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var fresh = await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken);
+            await LockForBatchAsync(prepared, fresh, transaction, services.ServiceProvider, cancellationToken);
             foreach (var (envelope, invoker, @event, _) in prepared)
             {
                 // The span covers the handler; the shared commit follows the loop.
@@ -159,6 +160,24 @@ public sealed class EventDispatcher(
         if (outcome.Result == DispatchResult.Handled)
         {
             telemetry.Latency.Record((at - envelope.Time).TotalMilliseconds, new KeyValuePair<string, object?>("cloudevents.event_type", envelope.Type));
+        }
+    }
+
+    /// <summary>
+    /// Handlers that lock rows in one global order for the batch do so before any event is handled; event types
+    /// go in name order, so two batches mixing the same types take their locks in the same sequence.
+    /// </summary>
+    private static async Task LockForBatchAsync(
+        List<PreparedEvent> prepared, HashSet<string> fresh, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var byType = prepared
+            .Where(item => item.Invoker is not null && fresh.Contains(item.Envelope.Id))
+            .GroupBy(item => item.Envelope.Type, StringComparer.Ordinal)
+            .Where(group => group.Skip(1).Any())
+            .OrderBy(group => group.Key, StringComparer.Ordinal);
+        foreach (var group in byType)
+        {
+            await group.First().Invoker!.LockBatchAsync([.. group.Select(item => item.Event!)], transaction, services, cancellationToken);
         }
     }
 

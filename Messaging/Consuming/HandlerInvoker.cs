@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Distribution.Aspire.Contracts.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Distribution.Aspire.Messaging.Consuming;
 
@@ -19,6 +20,9 @@ internal abstract class HandlerInvoker
     public abstract object Deserialize(JsonElement data);
 
     public abstract Task InvokeAsync(object @event, EventContext context, IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>Lets every handler that implements <see cref="IEventBatchLocking{TEvent}"/> lock what these events need.</summary>
+    public abstract Task LockBatchAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken);
 }
 
 internal sealed class HandlerInvoker<TEvent> : HandlerInvoker where TEvent : IIntegrationEvent
@@ -33,6 +37,19 @@ internal sealed class HandlerInvoker<TEvent> : HandlerInvoker where TEvent : IIn
         foreach (var handler in services.GetServices<IEventHandler<TEvent>>())
         {
             await handler.HandleAsync((TEvent)@event, context, cancellationToken);
+        }
+    }
+
+    public override async Task LockBatchAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        List<TEvent>? typed = null;
+        foreach (var handler in services.GetServices<IEventHandler<TEvent>>())
+        {
+            if (handler is IEventBatchLocking<TEvent> locking)
+            {
+                typed ??= [.. events.Cast<TEvent>()];
+                await locking.LockAsync(typed, transaction, cancellationToken);
+            }
         }
     }
 }

@@ -1,4 +1,7 @@
+using Distribution.Aspire.Contracts.Events.Orders;
+using Distribution.Aspire.Messaging;
 using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Distribution.Aspire.InventoryService.Tests;
 
@@ -42,6 +45,36 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
         var events = await Eventually.ReachesAsync(() => Host.EventsAsync(), e => e.Count(x => x.Type != AvailabilityChanged) >= 200, what: "200 reservation outcomes");
         Assert.Equal(50, events.Count(e => e.Type == "distribution.inventory.reserved.v1"));
         Assert.Equal(150, events.Count(e => e.Type == "distribution.inventory.reservation_failed.v1"));
+    }
+
+    [Fact]
+    public async Task Batches_of_orders_over_the_same_skus_in_every_partition_reserve_without_deadlocking()
+    {
+        using var measurements = RecordedMeasurements.Of(Host.App.App.Services.GetRequiredService<MessagingTelemetry>().Meter);
+        await Host.CreateLocationAsync("WH-1");
+        var skus = Enumerable.Range(0, 12).Select(i => $"SKU-B{i:00}").ToArray();
+        foreach (var sku in skus)
+        {
+            await Host.AdjustAsync(sku, "WH-1", 10_000);
+        }
+
+        // One commit, so the relay hands every partition a full batch at once and the four batches run side by
+        // side, each locking the same SKUs in its own events' order.
+        var random = new Random(7);
+        var orders = Enumerable.Range(0, 400)
+            .Select(_ => new OrderReceived(
+                Guid.NewGuid(), "shopify", "partner-1", $"CH-{Guid.NewGuid():N}"[..12], FulfillmentChannels.Merchant, 0, DateTimeOffset.UtcNow,
+                [.. random.GetItems(skus, 4).Distinct().Select((sku, line) => new OrderedLine($"{line + 1}", sku, 1))]))
+            .ToList();
+        await Host.PublishAllAsync(orders);
+
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM orders WHERE state = 'reserved'"), reserved => reserved == 400, TimeSpan.FromSeconds(60), "400 reservations");
+        Assert.Equal(0, measurements.Sum("messaging.consumer.batch_retries"));
+        Assert.Equal(
+            orders.SelectMany(o => o.Lines).Count(),
+            await Host.ScalarAsync<long>("SELECT coalesce(sum(reserved), 0) FROM positions"));
+        await Host.AssertLedgerMatchesPositionsAsync();
     }
 
     private const string AvailabilityChanged = "distribution.inventory.availability_changed.v1";

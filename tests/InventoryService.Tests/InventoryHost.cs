@@ -113,6 +113,20 @@ public sealed class InventoryHost : IAsyncDisposable
         await transaction.CommitAsync();
     }
 
+    /// <summary>Events published in one transaction.</summary>
+    public async Task PublishAllAsync<TEvent>(IEnumerable<TEvent> events) where TEvent : IIntegrationEvent
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var bus = App.App.Services.GetRequiredService<IEventBus>();
+        foreach (var @event in events)
+        {
+            await bus.PublishAsync(@event, transaction);
+        }
+
+        await transaction.CommitAsync();
+    }
+
     /// <summary>Every event on the inventory topic, partition by partition, each partition in publication order.</summary>
     public async Task<List<PublishedEvent>> EventsAsync(string? type = null)
     {
