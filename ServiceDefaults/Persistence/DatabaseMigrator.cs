@@ -33,6 +33,19 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Databa
                 )
                 """, cancellationToken);
 
+            // Databases created before migration sets had scopes keyed their history by version alone: those
+            // rows are the service's own, and the key must include the scope before a library set can record.
+            await ExecuteAsync(connection, """
+                ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS scope text NOT NULL DEFAULT 'service';
+                DO $$
+                BEGIN
+                    IF (SELECT array_length(i.indkey::int2[], 1) FROM pg_index i WHERE i.indrelid = 'schema_migrations'::regclass AND i.indisprimary) = 1 THEN
+                        ALTER TABLE schema_migrations DROP CONSTRAINT schema_migrations_pkey;
+                        ALTER TABLE schema_migrations ADD PRIMARY KEY (scope, version);
+                    END IF;
+                END $$;
+                """, cancellationToken);
+
             var applied = await ReadAppliedAsync(connection, scope, cancellationToken);
             foreach (var (version, (name, checksum)) in applied)
             {

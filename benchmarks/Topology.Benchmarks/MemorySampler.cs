@@ -48,9 +48,15 @@ public sealed class MemorySampler : IAsyncDisposable
 
             for (var at = pid; at > 1 && parents.ContainsKey(at); at = parents[at])
             {
-                if (at == self || (markers.Any(m => commands[at].Contains(m, StringComparison.Ordinal)) && !commands[at].Contains("benchmarks", StringComparison.Ordinal)))
+                // A process that exited while the snapshot was read has a parent entry but no command line.
+                if (!commands.TryGetValue(at, out var command) || !commands.TryGetValue(pid, out var own))
                 {
-                    result.Add((pid, commands[pid]));
+                    break;
+                }
+
+                if (at == self || (markers.Any(m => command.Contains(m, StringComparison.Ordinal)) && !command.Contains("benchmarks", StringComparison.Ordinal)))
+                {
+                    result.Add((pid, own));
                     break;
                 }
             }

@@ -100,6 +100,29 @@ public sealed class DatabaseMigratorTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_history_from_before_scopes_is_upgraded_and_keeps_the_services_applied_migrations()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await servers.CreateDatabaseAsync("migrate"));
+        await using (var old = dataSource.CreateCommand(
+            $"""
+            CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);
+            INSERT INTO schema_migrations (version, name, checksum) VALUES (1, 'create_items', '{CreateItems.Checksum}');
+            """))
+        {
+            await old.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var library = new MigrationSet("messaging", [MigrationCatalog.Create(1, "create_outbox", "CREATE TABLE outbox (id integer)")]);
+        var libraryApplied = await Migrator(dataSource).MigrateAsync(library, TestContext.Current.CancellationToken);
+        var serviceApplied = await Migrator(dataSource).MigrateAsync([CreateItems, AddPrice], TestContext.Current.CancellationToken);
+
+        Assert.Single(libraryApplied);
+        Assert.Equal([2], serviceApplied.Select(m => m.Version));
+        Assert.Equal(3L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
     public void Catalog_reads_embedded_scripts_in_version_order()
     {
         var migrations = MigrationCatalog.FromAssembly(typeof(DatabaseMigratorTests).Assembly);
