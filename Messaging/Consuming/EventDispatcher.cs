@@ -95,6 +95,20 @@ public sealed class EventDispatcher(
             prepared.Add(item);
         }
 
+        // A topic carries every event type of its producer; a batch holding none this service handles needs no
+        // transaction (nothing is recorded for ignored events) and no spans.
+        if (prepared.All(item => item.Invoker is null))
+        {
+            var ignored = prepared.ConvertAll(_ => DispatchOutcome.Ignored);
+            var at = time.GetUtcNow();
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                Record(prepared[i].Envelope, ignored[i], at);
+            }
+
+            return ignored;
+        }
+
         var outcomes = new List<DispatchOutcome>(prepared.Count);
         try
         {
@@ -104,6 +118,12 @@ public sealed class EventDispatcher(
             await LockForBatchAsync(prepared, fresh, transaction, services.ServiceProvider, cancellationToken);
             foreach (var (envelope, invoker, @event, _) in prepared)
             {
+                if (invoker is null)
+                {
+                    outcomes.Add(DispatchOutcome.Ignored);
+                    continue;
+                }
+
                 // The span covers the handler; the shared commit follows the loop.
                 using var activity = telemetry.StartProcess(envelope, identity.Subscription);
                 CorrelationContext.Set(envelope.CorrelationId ?? envelope.Id);
@@ -113,11 +133,7 @@ public sealed class EventDispatcher(
                     ["EventId"] = envelope.Id,
                     ["EventType"] = envelope.Type,
                 });
-                if (invoker is null)
-                {
-                    outcomes.Add(DispatchOutcome.Ignored);
-                }
-                else if (!fresh.Remove(envelope.Id))
+                if (!fresh.Remove(envelope.Id))
                 {
                     outcomes.Add(DispatchOutcome.Duplicate);
                 }

@@ -136,7 +136,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
             Percentile(receivedLatency, 0.50), Percentile(receivedLatency, 0.99),
             Percentile(acceptedLatency, 0.50), Percentile(acceptedLatency, 0.95), Percentile(acceptedLatency, 0.99), acceptedLatency.Count > 0 ? acceptedLatency[^1] : double.NaN,
             probes,
-            memory.MaxPssBytes, memory.MaxRssBytes, memory.MaxSelfRssBytes, memory.Processes);
+            memory.MaxPssBytes, memory.MaxRssBytes, memory.MaxSelfRssBytes, memory.Processes, memory.Cpu());
     }
 
     private async Task SendOneAsync(long orderId, DateTimeOffset scheduled, ConcurrentDictionary<long, (DateTimeOffset, int, double)> sent, CancellationToken cancellation)
@@ -257,6 +257,21 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
         text.AppendLine(c, $"| availability change → channel acknowledged p99 ≤ 1 s | Shopify {Ms(Percentile(allShop, 0.99))} ms (p50 {Ms(Percentile(allShop, 0.5))}, n {allShop.Count}); Amazon {Ms(Percentile(allAmazon, 0.99))} ms (p50 {Ms(Percentile(allAmazon, 0.5))}, n {allAmazon.Count}) | {Met(allShop.Count > 0 && allAmazon.Count > 0 && Percentile(allShop, 0.99) <= 1000 && Percentile(allAmazon, 0.99) <= 1000)} |");
         text.AppendLine(c, $"| topology < 2 GB resident under load | PSS {Mb(maxPss)} MB (RSS sum {Mb(maxRss)} MB, double-counting postgres shared buffers); plus the benchmark process (in-process AppHost + load generator) {Mb(selfRss)} MB | {Met(maxPss + selfRss < 2L * 1024 * 1024 * 1024)} |");
         text.AppendLine();
+        foreach (var r in results)
+        {
+            var cores = Environment.ProcessorCount;
+            text.AppendLine();
+            text.AppendLine(c, $"Where the CPU went at {r.Rate} orders/s (send + drain, {r.Cpu.WallSeconds:0} s): the machine was busy {r.Cpu.MachineBusySeconds:0} of {r.Cpu.WallSeconds * cores:0} CPU-seconds ({100 * r.Cpu.MachineBusySeconds / Math.Max(1, r.Cpu.WallSeconds * cores):0}%); per accepted order {1000 * r.Cpu.MachineBusySeconds / Math.Max(1, r.Accepted):0} ms.");
+            text.AppendLine();
+            text.AppendLine("| process group | CPU-s | ms per accepted order | share of busy |");
+            text.AppendLine("|---|---|---|---|");
+            foreach (var (group, seconds) in r.Cpu.ByGroup.Where(g => g.Value >= 0.5).OrderByDescending(g => g.Value))
+            {
+                text.AppendLine(c, $"| {group} | {seconds:0.0} | {1000 * seconds / Math.Max(1, r.Accepted):0.0} | {100 * seconds / Math.Max(1, r.Cpu.MachineBusySeconds):0}% |");
+            }
+        }
+
+        text.AppendLine();
         text.AppendLine("Latency is measured from the scheduled send time (open loop) to the order's own status-history rows in ordersdb (same host clock). "
             + "Channel acknowledged = the sandbox shop's `LastToldAt` / the Amazon sandbox's `UpdatedAt` for the new quantity of a probe SKU that no order uses, after an admin stock adjustment through the gateway; a probe miss is a change not seen within 15 s. "
             + "Memory is sampled every second over every process of the topology (DCP, services, sandbox, postgres and its backends, redis-server).");
@@ -272,4 +287,4 @@ public sealed record StepResult(
     int Rate, int Offered, int Refused, int Accepted, double AcceptedPerSecond, double SendSeconds, double DrainSeconds, bool KeepsUp,
     double ResponseP50, double ResponseP99, double ReceivedP50, double ReceivedP99,
     double AcceptedP50, double AcceptedP95, double AcceptedP99, double AcceptedMax,
-    ProbeResult Probe, long MaxPss, long MaxRss, long MaxSelfRss, int Processes);
+    ProbeResult Probe, long MaxPss, long MaxRss, long MaxSelfRss, int Processes, CpuUsage Cpu);

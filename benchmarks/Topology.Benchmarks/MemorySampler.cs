@@ -7,6 +7,8 @@ namespace Distribution.Aspire.Topology.Benchmarks;
 /// services, the sandbox, postgres and its backends, redis-server). RSS counts postgres' shared buffers once per
 /// backend, so PSS (shared pages split between their users) is summed too; that is the honest total.
 /// The benchmark process itself (the in-process AppHost and the load generator) is reported apart.
+/// CPU time (user + system) is summed per process group since the last <see cref="Reset"/>, with postgres
+/// backends grouped by their database, together with the whole machine's busy time: where a step's CPU went.
 /// </summary>
 public sealed class MemorySampler : IAsyncDisposable
 {
@@ -30,7 +32,33 @@ public sealed class MemorySampler : IAsyncDisposable
 
     public int Processes { get; private set; }
 
-    public void Reset() => (MaxRssBytes, MaxPssBytes, MaxSelfRssBytes) = (0, 0, 0);
+    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux ABI .NET runs on
+
+    private readonly Dictionary<int, (string Group, double Seconds)> _lastCpu = [];
+    private readonly Dictionary<string, double> _cpuByGroup = new(StringComparer.Ordinal);
+    private readonly Lock _cpuLock = new();
+    private double _machineBusyAtReset;
+    private DateTime _resetAt = DateTime.UtcNow;
+
+    public void Reset()
+    {
+        (MaxRssBytes, MaxPssBytes, MaxSelfRssBytes) = (0, 0, 0);
+        lock (_cpuLock)
+        {
+            _cpuByGroup.Clear();
+            _machineBusyAtReset = MachineBusySeconds();
+            _resetAt = DateTime.UtcNow;
+        }
+    }
+
+    /// <summary>CPU-seconds per process group since <see cref="Reset"/>, the machine's busy CPU-seconds, and the wall time.</summary>
+    public CpuUsage Cpu()
+    {
+        lock (_cpuLock)
+        {
+            return new CpuUsage(new Dictionary<string, double>(_cpuByGroup, StringComparer.Ordinal), MachineBusySeconds() - _machineBusyAtReset, (DateTime.UtcNow - _resetAt).TotalSeconds);
+        }
+    }
 
     public static IReadOnlyList<(int Pid, string Command)> All() => [.. Snapshot().Commands.Select(c => (c.Key, c.Value))];
 
@@ -112,6 +140,7 @@ public sealed class MemorySampler : IAsyncDisposable
                     pss += p;
                 }
 
+                SampleCpu(processes);
                 Processes = processes.Count;
                 MaxRssBytes = Math.Max(MaxRssBytes, rss);
                 MaxPssBytes = Math.Max(MaxPssBytes, pss);
@@ -121,6 +150,63 @@ public sealed class MemorySampler : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private void SampleCpu(IReadOnlyList<(int Pid, string Command)> processes)
+    {
+        lock (_cpuLock)
+        {
+            foreach (var (pid, command) in processes.Append((Environment.ProcessId, "benchmark process")))
+            {
+                if (CpuSeconds(pid) is not { } seconds)
+                {
+                    continue;
+                }
+
+                var group = pid == Environment.ProcessId ? command : Group(command);
+                var previous = _lastCpu.TryGetValue(pid, out var last) && last.Group == group ? last.Seconds : seconds;
+                _lastCpu[pid] = (group, seconds);
+                _cpuByGroup[group] = _cpuByGroup.GetValueOrDefault(group) + (seconds - previous);
+            }
+        }
+    }
+
+    /// <summary>"postgres: user db host state" → "postgres · db"; "dotnet X.dll" → "X"; else the executable's name.</summary>
+    private static string Group(string command)
+    {
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return "?";
+        }
+
+        if (words[0] == "postgres:")
+        {
+            return words.Length > 3 && words[2] != "postgres" ? $"postgres · {words[2]}" : "postgres (background)";
+        }
+
+        var name = Path.GetFileName(words[0]);
+        return name == "dotnet" && words.Length > 1 ? Path.GetFileNameWithoutExtension(words[1]) : name;
+    }
+
+    private static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields.Sum() - fields[3] - fields[4]) / TicksPerSecond;
     }
 
     private static (long Rss, long Pss) Read(int pid)
@@ -162,3 +248,6 @@ public sealed class MemorySampler : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>CPU-seconds per process group, the machine's busy CPU-seconds and the wall-clock seconds they cover.</summary>
+public sealed record CpuUsage(IReadOnlyDictionary<string, double> ByGroup, double MachineBusySeconds, double WallSeconds);
