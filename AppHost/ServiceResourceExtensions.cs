@@ -46,6 +46,17 @@ public static class ServiceResourceExtensions
             .WithEnvironment("DOTNET_ENVIRONMENT", environment)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
             .WithHttpEndpoint(port: httpPort, targetPort: httpPort, name: "http", env: "HTTP_PORT", isProxied: httpPort is null)
-            .WithHttpHealthCheck("/health", endpointName: "http");
+            .WithHttpHealthCheck("/health", endpointName: "http")
+            .WithEnvironment(context =>
+            {
+                // A run puts every process of the topology on the developer's few cores, where Server GC's heap and GC
+                // thread per core in a dozen processes cost CPU and memory (a 50 orders/s step on 2 cores: 108 vs
+                // 113-122 ms of CPU per order, 1.1 vs 1.2 GB; benchmarks/results/topology-2026-11-29.md). A published
+                // deployment, with cores of its own, keeps the runtime's default.
+                if (context.ExecutionContext.IsRunMode)
+                {
+                    context.EnvironmentVariables["DOTNET_gcServer"] = "0";
+                }
+            });
     }
 }

@@ -98,6 +98,18 @@ public sealed class TopologyModelTests
     }
 
     [Fact]
+    public async Task Every_dotnet_process_of_a_run_uses_workstation_gc()
+    {
+        await using var builder = await CreateLocalBuilderAsync(FreePort.Next());
+
+        foreach (var name in Services.Concat(["gateway", "operations", "sandbox"]))
+        {
+            var resource = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == name);
+            Assert.Equal("0", (await EnvironmentAsComposedAsync(resource))["DOTNET_gcServer"]);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_dapr_runtime_services_keep_the_redis_streams_transport()
     {
         await using var builder = await CreateLocalBuilderAsync(FreePort.Next(), "--Dapr:DaprdPath=");
