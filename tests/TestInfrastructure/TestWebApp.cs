@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -47,10 +48,24 @@ public sealed class TestWebApp : IAsyncDisposable
         Action<WebApplicationBuilder> configureServices,
         Action<WebApplication> configureApp)
     {
-        var app = Build(settings, configureServices, configureApp, out var httpPort, out var grpcPort);
-        await app.StartAsync();
-        return new TestWebApp(app, httpPort, grpcPort);
+        // A port found free can be taken before Kestrel binds it (most often as the ephemeral port of an outgoing
+        // connection, which comes from the same range); the host is then built again on a new pair of ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = Build(settings, configureServices, configureApp, out var httpPort, out var grpcPort);
+            try
+            {
+                await app.StartAsync();
+                return new TestWebApp(app, httpPort, grpcPort);
+            }
+            catch (IOException ex) when (ex.InnerException is AddressInUseException && attempt < MaxBindAttempts)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
+
+    private const int MaxBindAttempts = 5;
 
     public HttpClient CreateClient() => new() { BaseAddress = HttpAddress };
 
