@@ -46,10 +46,12 @@ SQL
 tps=$("$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$clients" -j 2 -T "$pgbench_seconds" -f "$work/two-inserts.sql" pgbench_two_inserts \
   | grep -E '^tps' | grep -o '[0-9.]*' | head -n 1)
 
+# pgbench gets $clients connections, and so do we. A bigger pool only opens backends in the middle of a burst
+# (a fork and cold caches each, on a 2-core server), which stalled the paced run for a second at a time.
 echo "event backbone ($clients clients, $events events; then $rate events/s for ${rate_seconds} s) ..."
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -c "CREATE DATABASE benchdb"
 ours=$(dotnet benchmarks/Messaging.Benchmarks/bin/Release/net10.0/Messaging.Benchmarks.dll \
-  --postgres "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=benchdb;Maximum Pool Size=64" --redis "$TEST_REDIS_CONNECTION" \
+  --postgres "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=benchdb;Maximum Pool Size=$clients" --redis "$TEST_REDIS_CONNECTION" \
   --clients "$clients" --events "$events" --rate "$rate" --seconds "$rate_seconds")
 value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
 
@@ -64,7 +66,7 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
-  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients. Everything on loopback, one run."
+  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, pool $clients, after $((events / 4)) unmeasured warm-up events. Everything on loopback, one run."
   echo
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"

@@ -5,7 +5,7 @@
 #   order received -> reserved p50/p90/p99 at a fixed rate (OrderService -> event -> InventoryService
 #     reserves -> event -> OrderService), from the orders' own status history
 # Writes benchmarks/results/orders-<UTC date>.md with the machine description. Loopback only.
-# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10).
+# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (5, not measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -15,6 +15,7 @@ clients=${CLIENTS:-16}
 seconds=${RUN_SECONDS:-10}
 rate=${RATE:-200}
 rate_seconds=${RATE_SECONDS:-10}
+warmup_seconds=${WARMUP_SECONDS:-5}
 
 work=$(mktemp -d /tmp/da-orders-bench.XXXXXX)
 chmod 755 "$work"
@@ -81,10 +82,10 @@ orders_http=$(free_port); orders_grpc=$(free_port); inventory_http=$(free_port);
 start_service OrderService ordersdb "$orders_http" "$orders_grpc"
 start_service InventoryService inventorydb "$inventory_http" "$inventory_grpc"
 
-echo "SubmitOrder ($clients clients, ${seconds} s; then $rate orders/s for ${rate_seconds} s) ..."
+echo "SubmitOrder ($clients clients, ${warmup_seconds} s warm-up, ${seconds} s measured; then $rate orders/s for ${rate_seconds} s) ..."
 ours=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks.dll \
   --orders "http://127.0.0.1:$orders_grpc" --inventory "http://127.0.0.1:$inventory_grpc" \
-  --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds")
+  --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds" --warmup-seconds "$warmup_seconds")
 value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
@@ -95,7 +96,7 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
-  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients. Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). Loopback, one run."
+  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, after ${warmup_seconds} s of unmeasured warm-up. Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). Loopback, one run."
   echo
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"

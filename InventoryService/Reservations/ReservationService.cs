@@ -30,15 +30,39 @@ public sealed class ReservationService(IEventBus bus, InventoryTelemetry telemet
         activity?.SetTag("inventory.order_id", command.OrderId.ToString());
         activity?.SetTag("inventory.lines", command.Lines.Count);
 
-        // Claiming the order id first makes a concurrent duplicate wait here, then read this outcome.
-        var claimed = await ExecuteAsync(
-            transaction,
-            "INSERT INTO orders (order_id, channel, state, priority, received_at) VALUES (@id, @channel, 'reserved', @priority, @received) ON CONFLICT (order_id) DO NOTHING",
-            cancellationToken,
-            ("id", command.OrderId),
-            ("channel", command.Channel),
-            ("priority", command.Priority),
-            ("received", command.ReceivedAt.ToUniversalTime())) == 1;
+        // One round trip: claim the order id (a concurrent duplicate waits here, then reads this outcome), learn which
+        // SKUs exist, and lock their positions. A repeat has locked positions it does not need, until it commits.
+        var skus = command.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        bool claimed;
+        HashSet<string> known;
+        List<Position> positions;
+        await using (var claim = new NpgsqlBatch(transaction.Connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    "INSERT INTO orders (order_id, channel, state, priority, received_at) VALUES ($1, $2, 'reserved', $3, $4) ON CONFLICT (order_id) DO NOTHING RETURNING order_id")
+                {
+                    Parameters = { new() { Value = command.OrderId }, new() { Value = command.Channel }, new() { Value = command.Priority }, new() { Value = command.ReceivedAt.ToUniversalTime() } },
+                },
+                new NpgsqlBatchCommand("SELECT sku FROM items WHERE sku = ANY($1)") { Parameters = { new() { Value = skus } } },
+                PositionStore.LockSkusCommand(skus),
+            },
+        })
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        {
+            claimed = await reader.ReadAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            known = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                known.Add(reader.GetString(0));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            positions = await PositionStore.ReadPositionsAsync(reader, cancellationToken);
+        }
+
         if (!claimed)
         {
             var recorded = await ReadOutcomeAsync(transaction, command.OrderId, cancellationToken);
@@ -46,19 +70,22 @@ public sealed class ReservationService(IEventBus bus, InventoryTelemetry telemet
             return recorded;
         }
 
-        var skus = command.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var unknown = skus.Except(await KnownSkusAsync(transaction, skus, cancellationToken), StringComparer.Ordinal).ToList();
+        var unknown = skus.Except(known, StringComparer.Ordinal).ToList();
         if (unknown.Count > 0 && !unknownSkusAreShort)
         {
             throw new InventoryException(InventoryErrors.UnknownSku, $"Unknown SKU: {string.Join(", ", unknown)}.");
         }
 
-        var positions = await PositionStore.LockSkusAsync(transaction, skus, cancellationToken);
         var plan = ReservationPolicy.Allocate(command.Lines, positions);
         if (plan.IsComplete)
         {
-            await HoldAsync(transaction, command.OrderId, plan.Allocations, changes, cancellationToken);
-            await bus.PublishAsync(new InventoryReserved(command.OrderId, plan.Allocations, false, time.GetUtcNow()), transaction, cancellationToken);
+            await using (var hold = bus.CreateBatch(transaction))
+            {
+                AddHold(hold, command.OrderId, plan.Allocations, changes);
+                hold.Publish(new InventoryReserved(command.OrderId, plan.Allocations, false, time.GetUtcNow()));
+                await hold.ExecuteAsync(cancellationToken);
+            }
+
             Record(activity, command.Channel, "reserved");
             telemetry.ReservedUnits.Add(plan.Allocations.Sum(a => a.Quantity), new KeyValuePair<string, object?>("channel", command.Channel));
             return new ReservationOutcome(ReservationStatus.Reserved, plan.Allocations, [], false);
@@ -121,10 +148,15 @@ public sealed class ReservationService(IEventBus bus, InventoryTelemetry telemet
             return new ReservationOutcome(ReservationStatus.Backordered, [], plan.Shortages, false);
         }
 
-        await HoldAsync(transaction, orderId, plan.Allocations, changes, cancellationToken);
-        await ExecuteAsync(transaction, "DELETE FROM backorders WHERE order_id = @id", cancellationToken, ("id", orderId));
-        await ExecuteAsync(transaction, "UPDATE orders SET state = 'reserved', updated_at = now() WHERE order_id = @id", cancellationToken, ("id", orderId));
-        await bus.PublishAsync(new InventoryReserved(orderId, plan.Allocations, true, time.GetUtcNow()), transaction, cancellationToken);
+        await using (var hold = bus.CreateBatch(transaction))
+        {
+            AddHold(hold, orderId, plan.Allocations, changes);
+            hold.Add(new NpgsqlBatchCommand("DELETE FROM backorders WHERE order_id = $1") { Parameters = { new() { Value = orderId } } });
+            hold.Add(new NpgsqlBatchCommand("UPDATE orders SET state = 'reserved', updated_at = now() WHERE order_id = $1") { Parameters = { new() { Value = orderId } } });
+            hold.Publish(new InventoryReserved(orderId, plan.Allocations, true, time.GetUtcNow()));
+            await hold.ExecuteAsync(cancellationToken);
+        }
+
         activity?.SetTag("inventory.outcome", "reserved");
         telemetry.BackorderFills.Add(1, new KeyValuePair<string, object?>("channel", channel));
         telemetry.ReservedUnits.Add(plan.Allocations.Sum(a => a.Quantity), new KeyValuePair<string, object?>("channel", channel));
@@ -298,31 +330,41 @@ public sealed class ReservationService(IEventBus bus, InventoryTelemetry telemet
         return new CommitOutcome(result, false);
     }
 
-    private static async Task HoldAsync(NpgsqlTransaction transaction, Guid orderId, IReadOnlyList<AllocatedLine> allocations, StockChanges changes, CancellationToken cancellationToken)
+    /// <summary>Held reservations for the allocations and the positions they reserve, as statements of the caller's batch.</summary>
+    private static void AddHold(OutboxBatch batch, Guid orderId, IReadOnlyList<AllocatedLine> allocations, StockChanges changes)
     {
-        await InsertReservationsAsync(transaction, orderId, allocations, "held", cancellationToken);
-        await PositionStore.ApplyAsync(
-            transaction,
-            allocations.Select(a => new PositionChange(a.Sku, a.LocationId, 0, a.Quantity, 0, "reserve", orderId.ToString())).ToList(),
-            changes,
-            cancellationToken);
+        batch.Add(InsertReservationsCommand(orderId, allocations, "held"));
+        foreach (var apply in PositionStore.ApplyCommands(
+            allocations.Select(a => new PositionChange(a.Sku, a.LocationId, 0, a.Quantity, 0, "reserve", orderId.ToString())).ToList(), changes))
+        {
+            batch.Add(apply);
+        }
     }
 
-    private static async Task InsertReservationsAsync(NpgsqlTransaction transaction, Guid orderId, IReadOnlyList<AllocatedLine> lines, string state, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            transaction,
+    private static async Task InsertReservationsAsync(NpgsqlTransaction transaction, Guid orderId, IReadOnlyList<AllocatedLine> lines, string state, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { InsertReservationsCommand(orderId, lines, state) } };
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand InsertReservationsCommand(Guid orderId, IReadOnlyList<AllocatedLine> lines, string state) =>
+        new(
             """
             INSERT INTO reservations (order_id, line_id, sku, location_id, quantity, state)
-            SELECT @order, line_id, sku, location_id, quantity, @state FROM unnest(@lines, @skus, @locations, @quantities) AS t(line_id, sku, location_id, quantity)
+            SELECT $1, line_id, sku, location_id, quantity, $2 FROM unnest($3::text[], $4::text[], $5::text[], $6::int[]) AS t(line_id, sku, location_id, quantity)
             ON CONFLICT (order_id, line_id, location_id, state) DO UPDATE SET quantity = reservations.quantity + excluded.quantity, updated_at = now()
-            """,
-            cancellationToken,
-            ("order", orderId),
-            ("state", state),
-            ("lines", lines.Select(l => l.LineId).ToArray()),
-            ("skus", lines.Select(l => l.Sku).ToArray()),
-            ("locations", lines.Select(l => l.LocationId).ToArray()),
-            ("quantities", lines.Select(l => l.Quantity).ToArray()));
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = orderId },
+                new() { Value = state },
+                new() { Value = lines.Select(l => l.LineId).ToArray() },
+                new() { Value = lines.Select(l => l.Sku).ToArray() },
+                new() { Value = lines.Select(l => l.LocationId).ToArray() },
+                new() { Value = lines.Select(l => l.Quantity).ToArray() },
+            },
+        };
 
     private static async Task<ReservationOutcome> ReadOutcomeAsync(NpgsqlTransaction transaction, Guid orderId, CancellationToken cancellationToken)
     {
@@ -403,19 +445,6 @@ public sealed class ReservationService(IEventBus bus, InventoryTelemetry telemet
         await using var select = Command(transaction, "SELECT channel, state FROM orders WHERE order_id = @id FOR UPDATE", ("id", orderId));
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : (string.Empty, null);
-    }
-
-    private static async Task<HashSet<string>> KnownSkusAsync(NpgsqlTransaction transaction, string[] skus, CancellationToken cancellationToken)
-    {
-        await using var select = Command(transaction, "SELECT sku FROM items WHERE sku = ANY(@skus)", ("skus", skus));
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            known.Add(reader.GetString(0));
-        }
-
-        return known;
     }
 
     private void Record(Activity? activity, string channel, string outcome)

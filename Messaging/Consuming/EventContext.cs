@@ -17,4 +17,7 @@ public sealed class EventContext(CloudEvent envelope, NpgsqlConnection connectio
     public Task<string> PublishAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
         where TEvent : Contracts.Events.IIntegrationEvent =>
         bus.PublishAsync(@event, Transaction, cancellationToken);
+
+    /// <summary>Statements and follow-up events sent in one round trip inside the handler's transaction.</summary>
+    public OutboxBatch CreateBatch() => bus.CreateBatch(Transaction);
 }

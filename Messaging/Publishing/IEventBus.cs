@@ -17,4 +17,11 @@ public interface IEventBus
     /// implicit transaction), for write paths that know all their statements up front.
     /// </summary>
     OutboxBatch CreateBatch(NpgsqlConnection connection);
+
+    /// <summary>
+    /// Starts a batch of statements and events that runs inside <paramref name="transaction"/> in one round trip
+    /// (<see cref="OutboxBatch.ExecuteAsync"/>) and commits with it, for handlers whose later statements depend on nothing
+    /// the earlier ones answer.
+    /// </summary>
+    OutboxBatch CreateBatch(NpgsqlTransaction transaction);
 }

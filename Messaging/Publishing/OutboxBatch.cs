@@ -5,10 +5,10 @@ using Npgsql;
 namespace Distribution.Aspire.Messaging.Publishing;
 
 /// <summary>
-/// State changes and their events sent as one batch: PostgreSQL runs a batch outside an explicit
-/// transaction as a single implicit transaction, so everything in it commits or nothing does, at
-/// the cost of one round trip instead of one per statement plus the commit. The relay is woken
-/// after the commit, so it finds the events on its first read.
+/// State changes and their events sent as one batch, one round trip instead of one per statement.
+/// Outside an explicit transaction PostgreSQL runs the batch as a single implicit transaction, so
+/// everything in it commits or nothing does, and the relay is woken after that commit; inside one
+/// (<see cref="IEventBus.CreateBatch(NpgsqlTransaction)"/>) it commits with the transaction.
 /// </summary>
 public sealed class OutboxBatch : IAsyncDisposable
 {
@@ -17,9 +17,9 @@ public sealed class OutboxBatch : IAsyncDisposable
     private readonly OutboxSignal _signal;
     private int _events;
 
-    internal OutboxBatch(NpgsqlConnection connection, OutboxEventBus bus, OutboxSignal signal)
+    internal OutboxBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction, OutboxEventBus bus, OutboxSignal signal)
     {
-        _batch = new NpgsqlBatch(connection);
+        _batch = new NpgsqlBatch(connection, transaction);
         _bus = bus;
         _signal = signal;
     }
@@ -40,8 +40,32 @@ public sealed class OutboxBatch : IAsyncDisposable
         return id;
     }
 
-    /// <summary>Runs the batch; the commands' results are in their <c>RecordsAffected</c>.</summary>
+    /// <summary>Runs the batch as one implicit transaction; the commands' results are in their <c>RecordsAffected</c>.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_batch.Transaction is not null)
+        {
+            throw new InvalidOperationException("A batch created for a transaction commits with it: call ExecuteAsync, then commit the transaction.");
+        }
+
+        await RunAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the batch inside the transaction it was created for, in one round trip; the transaction's commit makes it
+    /// durable. The relay's wake-up comes before that commit, and it re-reads briefly to catch it.
+    /// </summary>
+    public async Task ExecuteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_batch.Transaction is null)
+        {
+            throw new InvalidOperationException("A batch created without a transaction commits on its own: call CommitAsync.");
+        }
+
+        await RunAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         if (_batch.Connection!.State != System.Data.ConnectionState.Open || _batch.BatchCommands.Count == 0)
         {

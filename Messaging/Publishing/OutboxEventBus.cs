@@ -22,7 +22,9 @@ internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdenti
         return id;
     }
 
-    public OutboxBatch CreateBatch(NpgsqlConnection connection) => new(connection, this, signal);
+    public OutboxBatch CreateBatch(NpgsqlConnection connection) => new(connection, null, this, signal);
+
+    public OutboxBatch CreateBatch(NpgsqlTransaction transaction) => new(transaction.Connection!, transaction, this, signal);
 
     internal (string Id, NpgsqlBatchCommand Command) CreateOutboxCommand<TEvent>(TEvent @event)
         where TEvent : IIntegrationEvent

@@ -1,5 +1,6 @@
 using Distribution.Aspire.OrderService.Domain;
 using Distribution.Aspire.OrderService.Sla;
+using Distribution.Aspire.Messaging.Publishing;
 using Npgsql;
 
 namespace Distribution.Aspire.OrderService.Lifecycle;
@@ -10,7 +11,7 @@ namespace Distribution.Aspire.OrderService.Lifecycle;
 /// </summary>
 public static class OrderTransitions
 {
-    private const string HeadColumns = "order_id, channel, partner_id, channel_order_id, status, fulfillment_channel, version";
+    private const string HeadColumns = "order_id, channel, partner_id, channel_order_id, status, fulfillment_channel, version, created_at";
 
     /// <summary>The order row, locked for the rest of the transaction, or null when there is none.</summary>
     public static async Task<OrderHead?> LockAsync(NpgsqlTransaction transaction, Guid orderId, CancellationToken cancellationToken)
@@ -53,26 +54,50 @@ public static class OrderTransitions
         activity?.SetTag("order.status.from", head.Status.ToWire());
         activity?.SetTag("order.status.to", to.ToWire());
 
-        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("UPDATE orders SET status = $1, version = version + 1, updated_at = $2 WHERE order_id = $3")
-                {
-                    Parameters = { new() { Value = to.ToWire() }, new() { Value = at }, new() { Value = head.OrderId } },
-                },
-                HistoryCommand(head.OrderId, to, reason, at),
-            },
-        };
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { MoveCommand(head.OrderId, to, at), HistoryCommand(head.OrderId, to, reason, at) } };
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        telemetry.CountTransition(head.Channel, to);
-        if (to == OrderStatus.Accepted)
+        return await MovedAsync(transaction, head, to, at, telemetry, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="MoveAsync"/> for a handler that sends the transition with its other statements in one round trip:
+    /// the state machine decides now, the statements go into <paramref name="batch"/>, and <see cref="MovedAsync"/>
+    /// finishes the step once the batch has run.
+    /// </summary>
+    public static OrderHead PlanMove(OutboxBatch batch, OrderHead head, OrderStatus to, string reason, DateTimeOffset at, OrderTelemetry telemetry)
+    {
+        OrderStateMachine.EnsureCanMove(head.Status, to, head.MarketplaceFulfilled);
+
+        // The write is timed by the caller's span around the batch; this one marks the transition in the trace.
+        using (var activity = telemetry.Start("transition", head.Channel, head.OrderId))
         {
-            await ReleaseSla.RecordAsync(transaction, head, at, telemetry, cancellationToken);
+            activity?.SetTag("order.status.from", head.Status.ToWire());
+            activity?.SetTag("order.status.to", to.ToWire());
         }
 
+        batch.Add(MoveCommand(head.OrderId, to, at));
+        batch.Add(HistoryCommand(head.OrderId, to, reason, at));
         return head with { Status = to, Version = head.Version + 1 };
     }
+
+    /// <summary>What follows a transition that has been written: its count and, on acceptance, the release SLA.</summary>
+    public static async Task<OrderHead> MovedAsync(
+        NpgsqlTransaction transaction, OrderHead before, OrderStatus to, DateTimeOffset at, OrderTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        telemetry.CountTransition(before.Channel, to);
+        if (to == OrderStatus.Accepted)
+        {
+            await ReleaseSla.RecordAsync(transaction, before, at, telemetry, cancellationToken);
+        }
+
+        return before with { Status = to, Version = before.Version + 1 };
+    }
+
+    private static NpgsqlBatchCommand MoveCommand(Guid orderId, OrderStatus to, DateTimeOffset at) =>
+        new("UPDATE orders SET status = $1, version = version + 1, updated_at = $2 WHERE order_id = $3")
+        {
+            Parameters = { new() { Value = to.ToWire() }, new() { Value = at }, new() { Value = orderId } },
+        };
 
     /// <summary>A history entry without a status change (an update by the channel, a further shipment).</summary>
     public static async Task NoteAsync(NpgsqlTransaction transaction, OrderHead head, string reason, DateTimeOffset at, CancellationToken cancellationToken)
@@ -112,6 +137,7 @@ public static class OrderTransitions
             reader.GetString(3),
             OrderStatuses.Parse(reader.GetString(4)),
             reader.GetString(5),
-            reader.GetInt64(6));
+            reader.GetInt64(6),
+            reader.GetFieldValue<DateTimeOffset>(7));
     }
 }

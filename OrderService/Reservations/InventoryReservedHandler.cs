@@ -32,16 +32,27 @@ public sealed class InventoryReservedHandler(OrderTelemetry telemetry, TimeProvi
         var now = time.UtcNowMicroseconds();
         var locations = string.Join(", ", @event.Allocations.Select(a => a.LocationId).Distinct().Order(StringComparer.Ordinal));
         var reason = @event.FromBackorder ? $"reserved from backorder at {locations}" : $"reserved at {locations}";
-        head = await OrderTransitions.MoveAsync(context.Transaction, head, OrderStatus.Reserved, reason, now, telemetry, cancellationToken);
-        await using (var command = new NpgsqlCommand("UPDATE orders SET allocations = @allocations WHERE order_id = @id", context.Connection, context.Transaction))
+
+        // Both transitions, the allocations and order.accepted in one round trip; the order row is locked already.
+        OrderHead reserved;
+        await using (var batch = context.CreateBatch())
         {
-            command.Parameters.AddWithValue("id", head.OrderId);
-            command.Parameters.Add(new NpgsqlParameter("allocations", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(@event.Allocations, MessagingJson.Options) });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            reserved = OrderTransitions.PlanMove(batch, head, OrderStatus.Reserved, reason, now, telemetry);
+            batch.Add(new NpgsqlBatchCommand("UPDATE orders SET allocations = $1 WHERE order_id = $2")
+            {
+                Parameters =
+                {
+                    new() { Value = JsonSerializer.Serialize(@event.Allocations, MessagingJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                    new() { Value = head.OrderId },
+                },
+            });
+            OrderTransitions.PlanMove(batch, reserved, OrderStatus.Accepted, "accepted: every line is held", now, telemetry);
+            batch.Publish(new OrderAccepted(head.OrderId, head.Channel, head.PartnerId, head.FulfillmentChannel, now, @event.Allocations));
+            await batch.ExecuteAsync(cancellationToken);
         }
 
-        head = await OrderTransitions.MoveAsync(context.Transaction, head, OrderStatus.Accepted, "accepted: every line is held", now, telemetry, cancellationToken);
-        await context.PublishAsync(new OrderAccepted(head.OrderId, head.Channel, head.PartnerId, head.FulfillmentChannel, now, @event.Allocations), cancellationToken);
+        await OrderTransitions.MovedAsync(context.Transaction, head, OrderStatus.Reserved, now, telemetry, cancellationToken);
+        head = await OrderTransitions.MovedAsync(context.Transaction, reserved, OrderStatus.Accepted, now, telemetry, cancellationToken);
         logger.LogInformation("Order {OrderId} reserved and accepted ({Channel})", head.OrderId, head.Channel);
     }
 }

@@ -14,10 +14,8 @@ public static class ReleaseSla
 {
     public static async Task RecordAsync(NpgsqlTransaction transaction, OrderHead head, DateTimeOffset acceptedAt, OrderTelemetry telemetry, CancellationToken cancellationToken)
     {
-        await using var read = new NpgsqlCommand("SELECT created_at FROM orders WHERE order_id = @id", transaction.Connection, transaction);
-        read.Parameters.AddWithValue("id", head.OrderId);
-        var receivedAt = (DateTime)(await read.ExecuteScalarAsync(cancellationToken))!;
-        var latency = acceptedAt - new DateTimeOffset(receivedAt, TimeSpan.Zero);
+        var receivedAt = head.CreatedAt ?? await ReadCreatedAtAsync(transaction, head.OrderId, cancellationToken);
+        var latency = acceptedAt - receivedAt;
         telemetry.RecordRelease(head.PartnerId, head.Channel, latency);
         if (telemetry.Sla.IsBreached(head.PartnerId, SlaKind.ReleaseLatency, latency))
         {
@@ -28,5 +26,12 @@ public static class ReleaseSla
                 telemetry.Sla.Count(head.PartnerId, head.Channel, SlaKind.ReleaseLatency);
             }
         }
+    }
+
+    private static async Task<DateTimeOffset> ReadCreatedAtAsync(NpgsqlTransaction transaction, Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlCommand("SELECT created_at FROM orders WHERE order_id = @id", transaction.Connection, transaction);
+        read.Parameters.AddWithValue("id", orderId);
+        return new DateTimeOffset((DateTime)(await read.ExecuteScalarAsync(cancellationToken))!, TimeSpan.Zero);
     }
 }

@@ -85,6 +85,41 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_inside_a_transaction_is_delivered_only_when_that_transaction_commits()
+    {
+        var host = await StartAsync("widgets-tx-batch");
+        await using (var connection = await host.Database.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var undone = host.Bus.CreateBatch(transaction);
+            undone.Add(new Npgsql.NpgsqlBatchCommand("INSERT INTO widgets (widget_id, made) VALUES ('undone', 1)"));
+            undone.Publish(new TestHost.WidgetMade("undone", 1));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => undone.CommitAsync());
+            await undone.ExecuteAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await using (var connection = await host.Database.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var batch = host.Bus.CreateBatch(transaction);
+            batch.Add(new Npgsql.NpgsqlBatchCommand("INSERT INTO widgets (widget_id, made) VALUES ('done', 1)"));
+            batch.Publish(new TestHost.WidgetMade("done", 1));
+            await batch.ExecuteAsync();
+
+            // Sent but not committed: the relay must not see the event yet.
+            await Task.Delay(300);
+            Assert.Empty(await host.EffectsAsync());
+            await transaction.CommitAsync();
+        }
+
+        await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= 1);
+        await Task.Delay(300);
+        Assert.Equal(["done"], (await host.EffectsAsync()).Select(e => e.WidgetId));
+        Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM widgets WHERE widget_id = 'undone'"));
+    }
+
+    [Fact]
     public async Task A_redelivered_event_is_acknowledged_and_skipped()
     {
         var host = await StartAsync("widgets-dup");
