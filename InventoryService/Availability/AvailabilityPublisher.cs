@@ -65,6 +65,8 @@ internal sealed class AvailabilityPublisher(
 
         // Marks a stock change is bumping right now are skipped, not waited for: their transactions lock
         // marks in their own order, so waiting could deadlock, and the next window publishes them anyway.
+        // The marks taken stay locked until this commits, and a stock change that bumps one waits (holding the
+        // positions every reservation of that SKU queues on), so everything after this read is one round trip.
         var marks = new List<(string Sku, long Version)>();
         await using (var select = new NpgsqlCommand("SELECT sku, version FROM availability_dirty ORDER BY sku LIMIT @limit FOR UPDATE SKIP LOCKED", connection, transaction))
         {
@@ -104,23 +106,24 @@ internal sealed class AvailabilityPublisher(
             }
         }
 
-        foreach (var snapshot in snapshots.Values.OrderBy(s => s.Sku, StringComparer.Ordinal))
+        // Every event and the clear in one round trip. A mark whose version moved on covers a change this
+        // publication may not have seen: it stays.
+        await using (var publish = bus.CreateBatch(transaction))
         {
-            await bus.PublishAsync(
-                new InventoryAvailabilityChanged(snapshot.Sku, snapshot.Available, snapshot.Channels(options.Value.Channels), sequences[snapshot.Sku], now),
-                transaction,
-                cancellationToken);
-        }
+            foreach (var snapshot in snapshots.Values.OrderBy(s => s.Sku, StringComparer.Ordinal))
+            {
+                publish.Publish(new InventoryAvailabilityChanged(snapshot.Sku, snapshot.Available, snapshot.Channels(options.Value.Channels), sequences[snapshot.Sku], now));
+            }
 
-        // A mark whose version moved on covers a change this publication may not have seen: it stays.
-        await using (var clear = new NpgsqlCommand(
-            "DELETE FROM availability_dirty d USING unnest(@skus, @versions) AS m(sku, version) WHERE d.sku = m.sku AND d.version = m.version",
-            connection,
-            transaction))
-        {
-            clear.Parameters.AddWithValue("skus", skus);
-            clear.Parameters.AddWithValue("versions", marks.Select(m => m.Version).ToArray());
-            await clear.ExecuteNonQueryAsync(cancellationToken);
+            publish.Add(new NpgsqlBatchCommand(
+                """
+                DELETE FROM availability_dirty d USING unnest($1::text[], $2::bigint[]) AS m(sku, version)
+                WHERE d.sku = m.sku AND d.version = m.version
+                """)
+            {
+                Parameters = { new() { Value = skus }, new() { Value = marks.Select(m => m.Version).ToArray() } },
+            });
+            await publish.ExecuteAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

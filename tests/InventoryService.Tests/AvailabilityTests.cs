@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Distribution.Aspire.InventoryService.Tests;
 
@@ -158,6 +160,57 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
         var published = await Eventually.ReachesAsync(() => next.EventsAsync(AvailabilityChangedType), e => e.Count == 1, what: "the marked SKU published");
         Assert.Equal(("SKU-A", 9), (published[0].Data.GetProperty("sku").GetString(), published[0].Data.GetProperty("available").GetInt32()));
         Assert.Equal(0, await next.ScalarAsync<long>("SELECT count(*) FROM availability_dirty"));
+    }
+
+    [Fact]
+    public async Task A_publication_skips_a_mark_a_stock_change_holds_without_waiting_and_publishes_it_once_that_commits()
+    {
+        await StopReplicaAsync(Host);
+        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
+        var publisher = silent.App.App.Services.GetServices<IHostedService>().OfType<Availability.AvailabilityPublisher>().Single();
+        await silent.CreateLocationAsync("WH-1");
+        await silent.AdjustAsync("SKU-A", "WH-1", 9);
+        await silent.AdjustAsync("SKU-B", "WH-1", 4);
+
+        // A stock change on SKU-A that has moved the position and bumped the mark but not committed yet.
+        await using var connection = await silent.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var inFlight = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var change = new Npgsql.NpgsqlCommand(
+            """
+            UPDATE positions SET on_hand = on_hand + 1 WHERE sku = 'SKU-A';
+            UPDATE availability_dirty SET version = version + 1 WHERE sku = 'SKU-A';
+            """, connection, inFlight))
+        {
+            await change.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await publisher.PublishAsync(limit.Token));
+        var first = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 1, what: "SKU-B published");
+        Assert.Equal(("SKU-B", 4), (first[0].Data.GetProperty("sku").GetString(), first[0].Data.GetProperty("available").GetInt32()));
+        Assert.Equal(["SKU-A"], await MarkedAsync(silent));
+
+        await inFlight.CommitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
+
+        var events = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 2, what: "SKU-A published after its change");
+        Assert.Equal(10, events.Single(e => e.Data.GetProperty("sku").GetString() == "SKU-A").Data.GetProperty("available").GetInt32());
+        Assert.Empty(await MarkedAsync(silent));
+        await StopReplicaAsync(silent);
+    }
+
+    private static async Task<List<string>> MarkedAsync(InventoryHost host)
+    {
+        await using var command = host.Database.CreateCommand("SELECT sku FROM availability_dirty ORDER BY sku");
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var skus = new List<string>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            skus.Add(reader.GetString(0));
+        }
+
+        return skus;
     }
 
     private static async Task<int> AvailableAsync(HttpClient partner) =>
