@@ -4,6 +4,7 @@ using Distribution.Aspire.Adapters.Shopify.Webhooks;
 using Distribution.Aspire.Contracts.Orders.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace Distribution.Aspire.Adapters.Shopify.Orders;
@@ -104,23 +105,26 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
 
     private static async Task<OrderState> LockStateAsync(DeliveryContext context, long shopifyOrderId, CancellationToken cancellationToken)
     {
-        await using (var insert = context.Command("""
-            INSERT INTO shopify_orders (shop_domain, shopify_order_id, partner_id) VALUES (@shop, @id, @partner)
-            ON CONFLICT (shop_domain, shopify_order_id) DO NOTHING
-            """))
+        // Create-if-missing and lock in one round trip: the select sees the row the insert just made.
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
         {
-            insert.Parameters.AddWithValue("shop", context.Delivery.ShopDomain);
-            insert.Parameters.AddWithValue("id", shopifyOrderId);
-            insert.Parameters.AddWithValue("partner", context.Delivery.PartnerId);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using var select = context.Command("""
-            SELECT last_updated_at, cancelled_at FROM shopify_orders WHERE shop_domain = @shop AND shopify_order_id = @id FOR UPDATE
-            """);
-        select.Parameters.AddWithValue("shop", context.Delivery.ShopDomain);
-        select.Parameters.AddWithValue("id", shopifyOrderId);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    """
+                    INSERT INTO shopify_orders (shop_domain, shopify_order_id, partner_id) VALUES ($1, $2, $3)
+                    ON CONFLICT (shop_domain, shopify_order_id) DO NOTHING
+                    """)
+                {
+                    Parameters = { new() { Value = context.Delivery.ShopDomain }, new() { Value = shopifyOrderId }, new() { Value = context.Delivery.PartnerId } },
+                },
+                new NpgsqlBatchCommand("SELECT last_updated_at, cancelled_at FROM shopify_orders WHERE shop_domain = $1 AND shopify_order_id = $2 FOR UPDATE")
+                {
+                    Parameters = { new() { Value = context.Delivery.ShopDomain }, new() { Value = shopifyOrderId } },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new OrderState(
             reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),

@@ -160,8 +160,7 @@ public sealed class OutboundOrders(IOptions<ThreePLOptions> options, TimeProvide
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid shipmentId, string partnerId, PartnerProfile partner, string kind, WarehouseShippingOrder order, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var interchangeControl = await ControlNumbers.NextAsync(connection, transaction, partnerId, ControlNumbers.Interchange, cancellationToken);
-        var groupControl = await ControlNumbers.NextAsync(connection, transaction, partnerId, ControlNumbers.Group, cancellationToken);
+        var (interchangeControl, groupControl) = await ControlNumbers.NextInterchangeAndGroupAsync(connection, transaction, partnerId, cancellationToken);
         const string SetControl = "0001";
         var header = new X12InterchangeHeader(
             settings.InterchangeQualifier, settings.InterchangeId, partner.InterchangeQualifier, partner.InterchangeId,
