@@ -67,12 +67,13 @@ public static class PositionStore
             return;
         }
 
-        await using (var apply = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { ApplyCommand(changes) } })
+        var skus = changes.Select(c => c.Sku).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        await using (var apply = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { ApplyCommand(changes), MarkCommand(skus) } })
         {
             await apply.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await MarkAvailabilityChangedAsync(transaction, changes.Select(c => c.Sku), tracker, cancellationToken);
+        tracker.Skus.UnionWith(skus);
         var freed = changes.Where(c => c.MayFreeStock).Select(c => c.Sku).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (freed.Length > 0)
         {

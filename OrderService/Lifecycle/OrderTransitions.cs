@@ -50,47 +50,61 @@ public static class OrderTransitions
         NpgsqlTransaction transaction, OrderHead head, OrderStatus to, string reason, DateTimeOffset at, OrderTelemetry telemetry, CancellationToken cancellationToken)
     {
         OrderStateMachine.EnsureCanMove(head.Status, to, head.MarketplaceFulfilled);
-        using var activity = telemetry.Start("transition", head.Channel, head.OrderId);
-        activity?.SetTag("order.status.from", head.Status.ToWire());
-        activity?.SetTag("order.status.to", to.ToWire());
-
+        using var activity = StartTransition(head, to, telemetry);
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { MoveCommand(head.OrderId, to, at), HistoryCommand(head.OrderId, to, reason, at) } };
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        return await MovedAsync(transaction, head, to, at, telemetry, cancellationToken);
+        return await MovedAsync(transaction, new PlannedMove(head, to, at), telemetry, cancellationToken);
     }
 
     /// <summary>
-    /// <see cref="MoveAsync"/> for a handler that sends the transition with its other statements in one round trip:
-    /// the state machine decides now, the statements go into <paramref name="batch"/>, and <see cref="MovedAsync"/>
-    /// finishes the step once the batch has run.
+    /// <see cref="MoveAsync"/> for a handler that sends transitions with its other statements in one round trip: the
+    /// state machine decides now and the statements go into <paramref name="batch"/>; <see cref="ExecuteAsync"/> runs
+    /// the batch and finishes every planned move.
     /// </summary>
-    public static OrderHead PlanMove(OutboxBatch batch, OrderHead head, OrderStatus to, string reason, DateTimeOffset at, OrderTelemetry telemetry)
+    public static PlannedMove PlanMove(OutboxBatch batch, OrderHead head, OrderStatus to, string reason, DateTimeOffset at, OrderTelemetry telemetry)
     {
         OrderStateMachine.EnsureCanMove(head.Status, to, head.MarketplaceFulfilled);
 
         // The write is timed by the caller's span around the batch; this one marks the transition in the trace.
-        using (var activity = telemetry.Start("transition", head.Channel, head.OrderId))
-        {
-            activity?.SetTag("order.status.from", head.Status.ToWire());
-            activity?.SetTag("order.status.to", to.ToWire());
-        }
+        StartTransition(head, to, telemetry)?.Dispose();
 
         batch.Add(MoveCommand(head.OrderId, to, at));
         batch.Add(HistoryCommand(head.OrderId, to, reason, at));
-        return head with { Status = to, Version = head.Version + 1 };
+        return new PlannedMove(head, to, at);
     }
 
-    /// <summary>What follows a transition that has been written: its count and, on acceptance, the release SLA.</summary>
-    public static async Task<OrderHead> MovedAsync(
-        NpgsqlTransaction transaction, OrderHead before, OrderStatus to, DateTimeOffset at, OrderTelemetry telemetry, CancellationToken cancellationToken)
+    /// <summary>Runs a batch holding planned moves, then counts each and, on acceptance, records the release SLA.</summary>
+    /// <returns>The order as the last move left it.</returns>
+    public static async Task<OrderHead> ExecuteAsync(
+        OutboxBatch batch, NpgsqlTransaction transaction, IReadOnlyList<PlannedMove> moves, OrderTelemetry telemetry, CancellationToken cancellationToken)
     {
-        telemetry.CountTransition(before.Channel, to);
-        if (to == OrderStatus.Accepted)
+        await batch.ExecuteAsync(cancellationToken);
+        var head = moves[0].Before;
+        foreach (var move in moves)
         {
-            await ReleaseSla.RecordAsync(transaction, before, at, telemetry, cancellationToken);
+            head = await MovedAsync(transaction, move, telemetry, cancellationToken);
         }
 
-        return before with { Status = to, Version = before.Version + 1 };
+        return head;
+    }
+
+    private static async Task<OrderHead> MovedAsync(NpgsqlTransaction transaction, PlannedMove move, OrderTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        telemetry.CountTransition(move.Before.Channel, move.To);
+        if (move.To == OrderStatus.Accepted)
+        {
+            await ReleaseSla.RecordAsync(transaction, move.Before, move.At, telemetry, cancellationToken);
+        }
+
+        return move.After;
+    }
+
+    private static System.Diagnostics.Activity? StartTransition(OrderHead head, OrderStatus to, OrderTelemetry telemetry)
+    {
+        var activity = telemetry.Start("transition", head.Channel, head.OrderId);
+        activity?.SetTag("order.status.from", head.Status.ToWire());
+        activity?.SetTag("order.status.to", to.ToWire());
+        return activity;
     }
 
     private static NpgsqlBatchCommand MoveCommand(Guid orderId, OrderStatus to, DateTimeOffset at) =>

@@ -34,10 +34,9 @@ public sealed class InventoryReservedHandler(OrderTelemetry telemetry, TimeProvi
         var reason = @event.FromBackorder ? $"reserved from backorder at {locations}" : $"reserved at {locations}";
 
         // Both transitions, the allocations and order.accepted in one round trip; the order row is locked already.
-        OrderHead reserved;
         await using (var batch = context.CreateBatch())
         {
-            reserved = OrderTransitions.PlanMove(batch, head, OrderStatus.Reserved, reason, now, telemetry);
+            var reserved = OrderTransitions.PlanMove(batch, head, OrderStatus.Reserved, reason, now, telemetry);
             batch.Add(new NpgsqlBatchCommand("UPDATE orders SET allocations = $1 WHERE order_id = $2")
             {
                 Parameters =
@@ -46,13 +45,11 @@ public sealed class InventoryReservedHandler(OrderTelemetry telemetry, TimeProvi
                     new() { Value = head.OrderId },
                 },
             });
-            OrderTransitions.PlanMove(batch, reserved, OrderStatus.Accepted, "accepted: every line is held", now, telemetry);
+            var accepted = OrderTransitions.PlanMove(batch, reserved.After, OrderStatus.Accepted, "accepted: every line is held", now, telemetry);
             batch.Publish(new OrderAccepted(head.OrderId, head.Channel, head.PartnerId, head.FulfillmentChannel, now, @event.Allocations));
-            await batch.ExecuteAsync(cancellationToken);
+            head = await OrderTransitions.ExecuteAsync(batch, context.Transaction, [reserved, accepted], telemetry, cancellationToken);
         }
 
-        await OrderTransitions.MovedAsync(context.Transaction, head, OrderStatus.Reserved, now, telemetry, cancellationToken);
-        head = await OrderTransitions.MovedAsync(context.Transaction, reserved, OrderStatus.Accepted, now, telemetry, cancellationToken);
         logger.LogInformation("Order {OrderId} reserved and accepted ({Channel})", head.OrderId, head.Channel);
     }
 }

@@ -38,7 +38,7 @@ public static class DatabaseExtensions
         }
     }
 
-    public const int AutoPreparedStatements = 128;
+    private const int AutoPreparedStatements = 128;
 
     /// <summary>Adds the migrations of a shared library that keeps tables in the service's database.</summary>
     public static IServiceCollection AddMigrationSet(this IServiceCollection services, string scope, Assembly migrationsAssembly)
