@@ -11,10 +11,12 @@ namespace Distribution.Aspire.Messaging.RedisStreams;
 
 /// <summary>
 /// Consumes this service's topics from Redis Streams: one consumer group per subscribing service, one
-/// stream per topic partition. Entries of a partition are handled one after another and acknowledged
-/// only after the handler's transaction committed. A failing entry is retried in place (so later
-/// events of its key wait) up to the delivery limit, then moved to the dead letters. Entries left
-/// pending by a crash are claimed and handled first when a replica takes the partition.
+/// stream per topic partition. One reader fetches new entries of every partition this replica holds and
+/// hands them to that partition's <see cref="PartitionWorker"/>, which handles them one batch after
+/// another and acknowledges only after the handler's transaction committed; partitions do not wait for
+/// each other. A failing entry is retried in place (so later events of its partition wait) up to the
+/// delivery limit, then moved to the dead letters. Entries left pending by a crash are claimed and
+/// handled first when a replica takes the partition.
 /// </summary>
 internal sealed class RedisStreamsConsumer(
     IConnectionMultiplexer redis,
@@ -28,11 +30,16 @@ internal sealed class RedisStreamsConsumer(
     IMessagingCheckpoint? checkpoint = null) : BackgroundService
 {
     private static readonly TimeSpan TrimInterval = TimeSpan.FromMinutes(1);
+
+    // Entries a partition may have read but not yet handled: enough to keep its worker busy between
+    // reads, little enough that a lost lease leaves the next owner only a short backlog to claim.
+    private int QueueLimit => options.Value.ReadBatchSize * 2;
     // Partitions whose pending entries this replica has finished since it took them. Owned by the
     // consume loop only: a partition the renewal task has just taken is not in here, so it is
     // recovered before any new entry of it is read.
     private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _topicOfStream = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PartitionWorker> _workers = new(StringComparer.Ordinal);
     private bool _groupsReady;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,6 +59,11 @@ internal sealed class RedisStreamsConsumer(
         }
 
         var leases = new PartitionLeases(redis, identity.Subscription, identity.ConsumerName, TimeSpan.FromSeconds(settings.PartitionLeaseSeconds));
+        foreach (var stream in _topicOfStream.Keys)
+        {
+            _workers[stream] = new PartitionWorker(stream, (s, entries, ct) => HandleInOrderAsync(s, entries, leases, ct), logger, stoppingToken);
+        }
+
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewing = RenewLeasesAsync(leases, renewal.Token);
         try
@@ -60,6 +72,8 @@ internal sealed class RedisStreamsConsumer(
         }
         finally
         {
+            // Batches in flight finish (or are cancelled) before the leases go, so no next owner overlaps them.
+            await Task.WhenAll(_workers.Values.Select(worker => worker.ResetAsync()));
             await renewal.CancelAsync();
             await renewing;
             try
@@ -96,14 +110,28 @@ internal sealed class RedisStreamsConsumer(
                 }
 
                 _recovered.IntersectWith(held);
+                _recovered.RemoveWhere(stream => _workers[stream].Faulted);
                 foreach (var stream in held.Where(stream => !_recovered.Contains(stream)))
                 {
+                    // Whatever the worker still had read is pending in Redis: recovery claims it, in order.
+                    await _workers[stream].ResetAsync();
                     await RecoverAsync(stream, leases, stoppingToken);
                     _recovered.Add(stream);
                 }
 
-                var entries = await ReadNewAsync(blocking.GetDatabase(), held, settings.ReadBatchSize);
-                await Task.WhenAll(entries.Select(batch => HandleInOrderAsync(batch.Key, batch.Value, leases, stoppingToken)));
+                var readable = held.Where(stream => _workers[stream].Queued < QueueLimit).ToList();
+                if (readable.Count == 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(5), stoppingToken);
+                    continue;
+                }
+
+                // A partition left out because its worker is behind must not wait out a long block once it has caught up.
+                var block = readable.Count < held.Count ? 10 : 1000;
+                foreach (var (stream, entries) in await ReadNewAsync(blocking.GetDatabase(), readable, settings.ReadBatchSize, block))
+                {
+                    _workers[stream].Enqueue(entries);
+                }
 
                 if (time.GetElapsedTime(lastTrim) > TrimInterval)
                 {
@@ -210,14 +238,14 @@ internal sealed class RedisStreamsConsumer(
         return pending.ToDictionary(p => p.MessageId.ToString(), p => p.DeliveryCount);
     }
 
-    private async Task<Dictionary<string, List<(StreamEntry Entry, int Deliveries)>>> ReadNewAsync(IDatabase blocking, IReadOnlyCollection<string> streams, int count)
+    private async Task<Dictionary<string, List<StreamEntry>>> ReadNewAsync(IDatabase blocking, IReadOnlyCollection<string> streams, int count, int blockMilliseconds)
     {
-        var args = new List<object> { "GROUP", identity.Subscription, identity.ConsumerName, "COUNT", count, "BLOCK", 1000, "STREAMS" };
+        var args = new List<object> { "GROUP", identity.Subscription, identity.ConsumerName, "COUNT", count, "BLOCK", blockMilliseconds, "STREAMS" };
         args.AddRange(streams);
         args.AddRange(streams.Select(_ => ">"));
         var result = await blocking.ExecuteAsync("XREADGROUP", args);
 
-        var byStream = new Dictionary<string, List<(StreamEntry, int)>>(StringComparer.Ordinal);
+        var byStream = new Dictionary<string, List<StreamEntry>>(StringComparer.Ordinal);
         if (result.IsNull)
         {
             return byStream;
@@ -226,7 +254,7 @@ internal sealed class RedisStreamsConsumer(
         foreach (var streamResult in (RedisResult[])result!)
         {
             var parts = (RedisResult[])streamResult!;
-            var entries = new List<(StreamEntry, int)>();
+            var entries = new List<StreamEntry>();
             foreach (var entryResult in (RedisResult[])parts[1]!)
             {
                 var entry = (RedisResult[])entryResult!;
@@ -237,7 +265,7 @@ internal sealed class RedisStreamsConsumer(
                     values[i] = new NameValueEntry((RedisValue)fields[2 * i], (RedisValue)fields[(2 * i) + 1]);
                 }
 
-                entries.Add((new StreamEntry((RedisValue)entry[0], values), 1));
+                entries.Add(new StreamEntry((RedisValue)entry[0], values));
             }
 
             byStream[(string)parts[0]!] = entries;

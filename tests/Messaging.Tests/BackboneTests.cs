@@ -197,6 +197,40 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_retrying_on_one_partition_does_not_hold_back_the_other_partitions()
+    {
+        // Long enough back-off that the failing event is still retrying when the others arrive.
+        var host = await WidgetHost.StartAsync(
+            await servers.CreateDatabaseAsync("widgets"),
+            servers.RedisConnectionString,
+            _prefix,
+            "widgets-isolated",
+            overrides: new Dictionary<string, string?> { ["Messaging:MaxDeliveries"] = "20", ["Messaging:RetryBaseDelayMilliseconds"] = "500" });
+        _hosts.Add(host);
+        host.Failures.Fail("w-stuck");
+        var stuckPartition = Transport.Partitioning.PartitionOf("w-stuck", 4);
+        var others = Enumerable.Range(0, 200).Select(i => $"w-free-{i}").Where(key => Transport.Partitioning.PartitionOf(key, 4) != stuckPartition).Take(12).ToList();
+
+        await host.PublishAsync("w-stuck", 1, 1);
+        await Eventually.ReachesAsync(
+            () => _redis.GetDatabase().StreamPendingAsync(StreamFor("widgets", "w-stuck"), "widgets-isolated"),
+            pending => pending.PendingMessageCount == 1,
+            what: "the failing event to be delivered");
+        await Task.Delay(200);
+        foreach (var key in others)
+        {
+            await host.PublishAsync(key, 1, 1);
+        }
+
+        var handled = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= others.Count, TimeSpan.FromSeconds(3), "the other partitions' events while one event retries");
+        Assert.Equal(others.Order(), handled.Select(e => e.WidgetId).Order());
+        Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM dead_letters"));
+
+        host.Failures.Fix("w-stuck");
+        await Eventually.ReachesAsync(host.EffectsAsync, e => e.Any(x => x.WidgetId == "w-stuck"), TimeSpan.FromSeconds(20), "the fixed event on its next retry");
+    }
+
+    [Fact]
     public async Task Replay_all_matching_a_filter_and_discard()
     {
         var host = await StartAsync("widgets-bulk");
