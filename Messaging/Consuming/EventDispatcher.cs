@@ -114,42 +114,23 @@ public sealed class EventDispatcher(
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var fresh = await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken);
-            await LockForBatchAsync(prepared, fresh, transaction, services.ServiceProvider, cancellationToken);
-            foreach (var (envelope, invoker, @event, _) in prepared)
+            outboxSignal.DeferUntilCommitted(transaction);
+            try
             {
-                if (invoker is null)
-                {
-                    outcomes.Add(DispatchOutcome.Ignored);
-                    continue;
-                }
-
-                // The span covers the handler; the shared commit follows the loop.
-                using var activity = telemetry.StartProcess(envelope, identity.Subscription);
-                CorrelationContext.Set(envelope.CorrelationId ?? envelope.Id);
-                using var logScope = logger.BeginScope(new Dictionary<string, object>
-                {
-                    [CorrelationContext.LogScopeKey] = CorrelationContext.Current!,
-                    ["EventId"] = envelope.Id,
-                    ["EventType"] = envelope.Type,
-                });
-                if (!fresh.Remove(envelope.Id))
-                {
-                    outcomes.Add(DispatchOutcome.Duplicate);
-                }
-                else
-                {
-                    await invoker.InvokeAsync(@event!, new EventContext(envelope, connection, transaction, bus), services.ServiceProvider, cancellationToken);
-                    outcomes.Add(DispatchOutcome.Handled);
-                }
-
-                activity?.SetTag("distribution.dispatch.result", outcomes[^1].Result.ToString());
+                await HandleBatchAsync(connection, transaction, prepared, outcomes, services.ServiceProvider, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch
+            {
+                outboxSignal.Complete(transaction);
+                throw;
             }
 
-            await transaction.CommitAsync(cancellationToken);
-
-            // Handlers publish inside this transaction; the relay's own wake-up came before the commit.
-            outboxSignal.Notify();
+            // Handlers' events are relayed once committed; a batch that published nothing leaves the relay asleep.
+            if (outboxSignal.Complete(transaction))
+            {
+                outboxSignal.Notify();
+            }
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
@@ -168,6 +149,43 @@ public sealed class EventDispatcher(
         }
 
         return outcomes;
+    }
+
+    private async Task HandleBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, List<DispatchOutcome> outcomes, IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        var fresh = await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken);
+        await LockForBatchAsync(prepared, fresh, transaction, services, cancellationToken);
+        foreach (var (envelope, invoker, @event, _) in prepared)
+        {
+            if (invoker is null)
+            {
+                outcomes.Add(DispatchOutcome.Ignored);
+                continue;
+            }
+
+            // The span covers the handler; the shared commit follows the loop.
+            using var activity = telemetry.StartProcess(envelope, identity.Subscription);
+            CorrelationContext.Set(envelope.CorrelationId ?? envelope.Id);
+            using var logScope = logger.BeginScope(new Dictionary<string, object>
+            {
+                [CorrelationContext.LogScopeKey] = CorrelationContext.Current!,
+                ["EventId"] = envelope.Id,
+                ["EventType"] = envelope.Type,
+            });
+            if (!fresh.Remove(envelope.Id))
+            {
+                outcomes.Add(DispatchOutcome.Duplicate);
+            }
+            else
+            {
+                await invoker.InvokeAsync(@event!, new EventContext(envelope, connection, transaction, bus), services, cancellationToken);
+                outcomes.Add(DispatchOutcome.Handled);
+            }
+
+            activity?.SetTag("distribution.dispatch.result", outcomes[^1].Result.ToString());
+        }
     }
 
     private void Record(CloudEvent envelope, DispatchOutcome outcome, DateTimeOffset at)
@@ -300,11 +318,16 @@ public sealed class EventDispatcher(
             return DispatchOutcome.Duplicate;
         }
 
+        outboxSignal.DeferUntilCommitted(transaction);
         try
         {
             await invoker.InvokeAsync(@event, new EventContext(envelope, connection, transaction, bus), services, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            outboxSignal.Notify();
+            if (outboxSignal.Complete(transaction))
+            {
+                outboxSignal.Notify();
+            }
+
             return DispatchOutcome.Handled;
         }
         catch (NpgsqlException ex) when (ex.IsTransient)
@@ -315,6 +338,11 @@ public sealed class EventDispatcher(
         {
             logger.LogWarning(ex, "Handler for {EventType} failed", envelope.Type);
             return new DispatchOutcome(DispatchResult.Failed, $"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            // Forgotten on every path; after a commit it was already taken above.
+            outboxSignal.Complete(transaction);
         }
     }
 }

@@ -26,12 +26,14 @@ internal sealed class OutboxRelay(
     private const long RelayLockKey = 0x4F55_5442_4F58; // "OUTBOX"
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
 
-    // The writer signals before its transaction commits; these short re-reads catch the commit.
+    // A writer that signals before its transaction commits is caught by these short re-reads.
     private static readonly TimeSpan[] CommitWaits = [TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(4), TimeSpan.FromMilliseconds(8), TimeSpan.FromMilliseconds(16), TimeSpan.FromMilliseconds(32)];
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
+    private TimeSpan _backoff = FirstBackoff;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -45,29 +47,7 @@ internal sealed class OutboxRelay(
                 }
 
                 logger.LogInformation("Outbox relay active");
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    var relayed = await RelayBatchAsync(stoppingToken);
-                    backoff = TimeSpan.FromMilliseconds(200);
-                    if (relayed >= options.Value.RelayBatchSize)
-                    {
-                        continue;
-                    }
-
-                    if (relayed == 0 && await signal.WaitAsync(IdlePoll, stoppingToken))
-                    {
-                        foreach (var wait in CommitWaits)
-                        {
-                            if (await RelayBatchAsync(stoppingToken) > 0)
-                            {
-                                break;
-                            }
-
-                            // A writer that signals after its commit (the event dispatcher, outbox batches) ends the wait at once.
-                            await signal.WaitAsync(wait, stoppingToken);
-                        }
-                    }
-                }
+                await RelayWhileLeadingAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -77,14 +57,52 @@ internal sealed class OutboxRelay(
             {
                 // The transport or the database is down: the events stay in the outbox until it is back.
                 telemetry.RelayFailures.Add(1);
-                logger.LogWarning(ex, "Outbox relay failed; retrying in {Delay} ms", backoff.TotalMilliseconds);
-                if (!await Pause.ForAsync(backoff, stoppingToken))
+                logger.LogWarning(ex, "Outbox relay failed; retrying in {Delay} ms", _backoff.TotalMilliseconds);
+                if (!await Pause.ForAsync(_backoff, stoppingToken))
                 {
                     return;
                 }
 
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+                _backoff = TimeSpan.FromMilliseconds(Math.Min(_backoff.TotalMilliseconds * 2, 5000));
             }
+        }
+    }
+
+    /// <summary>
+    /// Relays whenever a writer wakes the relay, and on a short poll for events other replicas wrote. A wake-up
+    /// after the writer's commit needs one read (each empty read is a database round trip or two, per wake-up, on
+    /// every service); one before it is chased with short re-reads until the commit shows.
+    /// </summary>
+    private async Task RelayWhileLeadingAsync(CancellationToken stoppingToken)
+    {
+        var chasing = false;
+        var waits = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var relayed = await RelayBatchAsync(stoppingToken);
+            _backoff = FirstBackoff;
+            if (relayed >= options.Value.RelayBatchSize)
+            {
+                continue;
+            }
+
+            if (chasing && relayed > 0)
+            {
+                // The writer that woke us may have committed after this read began: one more read at once.
+                chasing = false;
+                waits = 0;
+                continue;
+            }
+
+            if (chasing && waits < CommitWaits.Length)
+            {
+                // A writer that signals after its commit ends the wait at once.
+                await signal.WaitAsync(CommitWaits[waits++], stoppingToken);
+                continue;
+            }
+
+            waits = 0;
+            chasing = await signal.WaitAsync(IdlePoll, stoppingToken) && signal.TakeUncommitted();
         }
     }
 

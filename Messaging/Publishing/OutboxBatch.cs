@@ -53,7 +53,8 @@ public sealed class OutboxBatch : IAsyncDisposable
 
     /// <summary>
     /// Runs the batch inside the transaction it was created for, in one round trip; the transaction's commit makes it
-    /// durable. The relay's wake-up comes before that commit, and it re-reads briefly to catch it.
+    /// durable. The relay's wake-up comes before that commit (it re-reads briefly to catch it), or, in a handler's
+    /// transaction, from the dispatcher after the commit.
     /// </summary>
     public async Task ExecuteAsync(CancellationToken cancellationToken = default)
     {
@@ -73,7 +74,16 @@ public sealed class OutboxBatch : IAsyncDisposable
         }
 
         await _batch.ExecuteNonQueryAsync(cancellationToken);
-        if (_events > 0)
+        if (_events == 0)
+        {
+            return;
+        }
+
+        if (_batch.Transaction is { } transaction)
+        {
+            _signal.NotifyBeforeCommit(transaction);
+        }
+        else
         {
             _signal.Notify();
         }

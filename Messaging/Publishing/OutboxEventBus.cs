@@ -17,8 +17,7 @@ internal sealed class OutboxEventBus(EventTypeRegistry registry, MessagingIdenti
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { outbox } };
         await batch.ExecuteNonQueryAsync(cancellationToken);
 
-        // Before the caller commits: the relay re-reads briefly to catch the commit.
-        signal.Notify();
+        signal.NotifyBeforeCommit(transaction);
         return id;
     }
 
