@@ -5,7 +5,7 @@
 #   order received -> reserved p50/p90/p99 at a fixed rate (OrderService -> event -> InventoryService
 #     reserves -> event -> OrderService), from the orders' own status history
 # Writes benchmarks/results/orders-<UTC date>.md with the machine description. Loopback only.
-# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (5, not measured).
+# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (30, not measured; see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -15,7 +15,7 @@ clients=${CLIENTS:-16}
 seconds=${RUN_SECONDS:-10}
 rate=${RATE:-200}
 rate_seconds=${RATE_SECONDS:-10}
-warmup_seconds=${WARMUP_SECONDS:-5}
+warmup_seconds=${WARMUP_SECONDS:-30}
 
 work=$(mktemp -d /tmp/da-orders-bench.XXXXXX)
 chmod 755 "$work"

@@ -47,7 +47,15 @@ internal sealed class OutboxRelay(
                 }
 
                 logger.LogInformation("Outbox relay active");
-                await RelayWhileLeadingAsync(stoppingToken);
+                try
+                {
+                    await RelayWhileLeadingAsync(stoppingToken);
+                }
+                finally
+                {
+                    // Pooled connections go back without a session reset: the lock must not outlive the leadership.
+                    await LetGoAsync(leadership);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -166,6 +174,20 @@ internal sealed class OutboxRelay(
         }
 
         return batch.Count;
+    }
+
+    private async Task LetGoAsync(NpgsqlConnection leadership)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({RelayLockKey})", leadership);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is closed, not pooled, and its lock goes with it.
+            logger.LogDebug(ex, "Could not release the outbox relay lock");
+        }
     }
 
     private static async Task<bool> TryLeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

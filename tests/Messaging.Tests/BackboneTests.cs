@@ -222,7 +222,9 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
             await host.PublishAsync(key, 1, 1);
         }
 
-        var handled = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= others.Count, TimeSpan.FromSeconds(3), "the other partitions' events while one event retries");
+        // The stuck event's retries take over a minute (20 deliveries, back-off doubling from 0.5 s to 5 s): waiting for
+        // them would blow this limit many times over, while a busy test machine still gets ample time.
+        var handled = await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count >= others.Count, TimeSpan.FromSeconds(10), "the other partitions' events while one event retries");
         Assert.Equal(others.Order(), handled.Select(e => e.WidgetId).Order());
         Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM dead_letters"));
 
