@@ -9,7 +9,7 @@
 # their latest results unless --with-ratios is given).
 # Writes benchmarks/results/topology-<UTC date>.md with the machine description. Loopback only.
 # Usage: benchmarks/topology.sh [--quick] [--with-ratios | --no-ratios]
-# Knobs: RATES (50,100,200,400,600; quick 100,200,400), STEP_SECONDS (25; quick 10).
+# Knobs: RATES (50,100,200,400,600; quick 100,200,400), STEP_SECONDS (25; quick 10), WARMUP_SECONDS (60 at 10/s; quick 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,6 +39,7 @@ trap 'rm -rf "$work"' EXIT
 extra=()
 [ -n "${RATES:-}" ] && extra+=(--rates "$RATES")
 [ -n "${STEP_SECONDS:-}" ] && extra+=(--step-seconds "$STEP_SECONDS")
+[ -n "${WARMUP_SECONDS:-}" ] && extra+=(--warmup-seconds "$WARMUP_SECONDS")
 dotnet benchmarks/Topology.Benchmarks/bin/Release/net10.0/Topology.Benchmarks.dll load $quick --root "$root" --report "$work/steps.md" "${extra[@]}"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -18,11 +18,12 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
     private static readonly TimeSpan DrainPoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
 
-    public async Task<string> RunAsync(IReadOnlyList<int> rates, TimeSpan stepLength, CancellationToken cancellation)
+    public async Task<string> RunAsync(IReadOnlyList<int> rates, TimeSpan stepLength, TimeSpan warmUpLength, CancellationToken cancellation)
     {
-        // Warm-up, not reported: JIT, connection pools, the adapters' first SKU-map loads.
-        Console.WriteLine("warm-up: 10 orders/s for 10 s ...");
-        var warmUp = await RunStepAsync(10, TimeSpan.FromSeconds(10), cancellation);
+        // Warm-up, not reported: JIT, connection pools, the adapters' first SKU-map loads. Tiering takes a while with a
+        // dozen .NET processes on two cores (in orders.sh a service still spent a third of its CPU compiling 25 s in).
+        Console.WriteLine($"warm-up: 10 orders/s for {warmUpLength.TotalSeconds:0} s ...");
+        var warmUp = await RunStepAsync(10, warmUpLength, cancellation);
         Console.WriteLine($"  warm-up accepted {warmUp.Accepted}/{warmUp.Offered}, accepted p50 {warmUp.AcceptedP50:0} ms");
 
         var results = new List<StepResult>();
@@ -38,7 +39,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
             }
         }
 
-        return Report(results, rates, stepLength);
+        return Report(results, rates, stepLength, warmUpLength);
     }
 
     private async Task<StepResult> RunStepAsync(int rate, TimeSpan length, CancellationToken cancellation)
@@ -226,13 +227,13 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private string Report(List<StepResult> results, IReadOnlyList<int> rates, TimeSpan stepLength)
+    private string Report(List<StepResult> results, IReadOnlyList<int> rates, TimeSpan stepLength, TimeSpan warmUpLength)
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         string Ms(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0", c);
         string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", c);
-        text.AppendLine(c, $"Topology healthy after {topology.TimeToHealthy.TotalSeconds:0} s. Steps: {string.Join(", ", rates)} orders/s, {stepLength.TotalSeconds:0} s each (stops after the first step that does not keep up).");
+        text.AppendLine(c, $"Topology healthy after {topology.TimeToHealthy.TotalSeconds:0} s; unreported warm-up at 10 orders/s for {warmUpLength.TotalSeconds:0} s. Steps: {string.Join(", ", rates)} orders/s, {stepLength.TotalSeconds:0} s each (stops after the first step that does not keep up).");
         text.AppendLine();
         text.AppendLine("| offered/s | sent | refused | accepted | accepted/s | drain s | keeps up | webhook 2xx p50/p99 ms | → received p50/p99 ms | → accepted p50/p95/p99/max ms | stock → Shopify p50/p99 ms (n) | stock → Amazon p50/p99 ms (n) | probe misses | topology PSS / RSS MB (procs) | bench process RSS MB |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -44,8 +44,9 @@ else
 {
     var rates = Option("--rates", quick ? "100,200,400" : "50,100,200,400,600").Split(',').Select(int.Parse).ToList();
     var seconds = int.Parse(Option("--step-seconds", quick ? "10" : "25"), System.Globalization.CultureInfo.InvariantCulture);
+    var warmUp = int.Parse(Option("--warmup-seconds", quick ? "10" : "60"), System.Globalization.CultureInfo.InvariantCulture);
     var bench = new LoadBench(topology, webhooks, orders, memory, ProbeSku);
-    await File.WriteAllTextAsync(report, await bench.RunAsync(rates, TimeSpan.FromSeconds(seconds), cancel.Token), cancel.Token);
+    await File.WriteAllTextAsync(report, await bench.RunAsync(rates, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), cancel.Token), cancel.Token);
     exitCode = 0;
 }
 
