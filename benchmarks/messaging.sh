@@ -4,7 +4,8 @@
 #   a two-insert transaction (pgbench) vs  handled events (state + outbox -> relay -> Redis -> inbox + effect)
 #   publish -> handled p50/p90/p99 at a fixed rate
 # Writes benchmarks/results/messaging-<UTC date>.md with the machine description. Loopback only.
-# Knobs: CLIENTS (16), EVENTS (20000), RATE (1000 events/s), RATE_SECONDS (10), PGBENCH_SECONDS (10).
+# Knobs: CLIENTS (16), EVENTS (20000), RATE (1000 events/s), RATE_SECONDS (10), PGBENCH_SECONDS (10),
+#   WARMUP_EVENTS (unmeasured, before the measured parts; default 2 x EVENTS, see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -14,6 +15,7 @@ clients=${CLIENTS:-16}
 events=${EVENTS:-20000}
 rate=${RATE:-1000}
 rate_seconds=${RATE_SECONDS:-10}
+warmup_events=${WARMUP_EVENTS:-$((events * 2))}
 pgbench_seconds=${PGBENCH_SECONDS:-10}
 
 work=$(mktemp -d /tmp/da-bench.XXXXXX)
@@ -52,7 +54,7 @@ echo "event backbone ($clients clients, $events events; then $rate events/s for 
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -c "CREATE DATABASE benchdb"
 ours=$(dotnet benchmarks/Messaging.Benchmarks/bin/Release/net10.0/Messaging.Benchmarks.dll \
   --postgres "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=benchdb;Maximum Pool Size=$clients" --redis "$TEST_REDIS_CONNECTION" \
-  --clients "$clients" --events "$events" --rate "$rate" --seconds "$rate_seconds")
+  --clients "$clients" --events "$events" --rate "$rate" --seconds "$rate_seconds" --warmup-events "$warmup_events")
 value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -66,7 +68,7 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
-  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, pool $clients, after $((events / 4)) unmeasured warm-up events. Everything on loopback, one run."
+  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, pool $clients, after $warmup_events unmeasured warm-up events. Everything on loopback, one run."
   echo
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"

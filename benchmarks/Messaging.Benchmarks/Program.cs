@@ -16,6 +16,7 @@ var clients = int.Parse(settings.GetValueOrDefault("clients", "16"), CultureInfo
 var events = int.Parse(settings.GetValueOrDefault("events", "20000"), CultureInfo.InvariantCulture);
 var rate = int.Parse(settings.GetValueOrDefault("rate", "1000"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture);
+var warmup = int.Parse(settings.GetValueOrDefault("warmup-events", (events / 4).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
 var latencies = new ConcurrentBag<double>();
 using var listener = new MeterListener();
@@ -54,7 +55,6 @@ var transportRate = events / transportClock.Elapsed.TotalSeconds;
 
 // Warm-up, not measured: the first few thousand events compile the hot paths (a fifth of the CPU at first),
 // which a service that has been running for a while no longer pays. pgbench has nothing to compile.
-var warmup = events / 4;
 await RunConcurrentlyAsync(clients, warmup, i => PublishAsync($"warm-{i % 256}", i));
 await WaitForEffectsAsync(warmup);
 
