@@ -36,15 +36,27 @@ public sealed class EchoDestination : IAsyncDisposable
 
     public static async Task<EchoDestination> StartAsync(string name)
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var destination = new EchoDestination(name, app, port);
-        app.Run(destination.EchoAsync);
-        await app.StartAsync();
-        return destination;
+        // A port found free can be taken before Kestrel binds it (often as the ephemeral port of an outgoing
+        // connection); the destination then starts again on another.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort.Next();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            var destination = new EchoDestination(name, app, port);
+            app.Run(destination.EchoAsync);
+            try
+            {
+                await app.StartAsync();
+                return destination;
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 5)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     private async Task EchoAsync(HttpContext context)
