@@ -35,6 +35,10 @@ public sealed class TelemetryTests(TestServers servers)
         await harness.SetFaultsAsync(new AmazonFaults());
         await Eventually.WaitAsync(() => harness.SandboxState.Quantities.ContainsKey("SKU-7"), "the quantity after the outage");
 
+        // The sandbox holds the quantity before the adapter has read Amazon's answer and recorded the acceptance.
+        await Eventually.WaitAsync(
+            () => measurements.Where("channel.sync.freshness", ("partner", AmazonHarness.PartnerId), ("channel", "amazon")).Count > 0,
+            "the freshness of the accepted quantity");
         Assert.Equal(1, depth.Value);
         Assert.InRange(age.Value, 600, 900);
         var freshness = measurements.Where("channel.sync.freshness", ("partner", AmazonHarness.PartnerId), ("channel", "amazon"));
