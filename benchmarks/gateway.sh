@@ -219,6 +219,13 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median | awk '{ print ($1 >= 1000 ? sprintf("%.0f", $1) : $1) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
+# Each round's ratio of two targets, then their median: the host's speed drifts by tens of percent between runs here,
+# and a ratio of two targets measured minutes apart in the same round moves much less than either figure.
+paired() { # "a1 a2 ..." "b1 b2 ..." -> "r1 r2 ... (median m)"
+  local each
+  each=$(paste <(tr ' ' '\n' <<<"$1" | grep -v '^$') <(tr ' ' '\n' <<<"$2" | grep -v '^$') | awk '$2 > 0 { printf "%.2f\n", $1 / $2 }')
+  echo "$(xargs <<<"$each") (median $(median <<<"$each"))"
+}
 for target in direct yarp gateway gateway-nolog nginx; do
   printf -v "m_rps_${target//-/_}" '%s' "$(m "${rps[$target]}")"
   printf -v "m_p50_${target//-/_}" '%s' "$(m "${p50[$target]}")"
@@ -253,6 +260,9 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
   echo "Targets: gateway ≥ 0.9× bare YARP ($(ratio "$m_rps_gateway" "$m_rps_yarp")), ≥ 0.8× nginx with the same policy ($(ratio "$m_rps_gateway" "$m_rps_nginx")),"
   echo "p99 added ≤ 0.3 ms ($(diff_ms "$m_lp99_gateway" "$m_lp99_yarp") ms at 1 connection). CPU per request, the figure least moved by other load:"
   echo "gateway $(ratio "$m_cpu_gateway" "$m_cpu_yarp")× bare YARP, $(ratio "$m_cpu_gateway" "$m_cpu_nginx")× nginx."
+  echo
+  echo "Paired within each round (gateway ÷ bare YARP): req/s $(paired "${rps[gateway]}" "${rps[yarp]}");"
+  echo "proxy CPU per request $(paired "${cpu[gateway]}" "${cpu[yarp]}")."
   echo
   echo "Noisy neighbour (quiet partner on 4 connections; noisy partner limited to 100/s hammering on 16):"
   echo
