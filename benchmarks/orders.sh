@@ -8,6 +8,7 @@
 # Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (30, not measured; see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 source scripts/prerequisites.sh
 ensure_prerequisites
 
@@ -87,6 +88,33 @@ ours=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks
   --orders "http://127.0.0.1:$orders_grpc" --inventory "http://127.0.0.1:$inventory_grpc" \
   --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds" --warmup-seconds "$warmup_seconds")
 value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
+
+# Where the paced orders' received -> reserved time went, from the two databases: inventory's row for an order is
+# created by the reserving transaction, and now() there is that transaction's start. So the first stage is the outbox
+# relay, Redis and the inventory consumer picking the event up; the second is the reserving batch and its commit, the
+# relay again and the order service's handler.
+"${psql_admin[@]/dbname=postgres/dbname=ordersdb}" -At -F, -c "
+  SELECT o.order_id, extract(epoch FROM r.at) * 1000, extract(epoch FROM s.at) * 1000
+  FROM orders o
+  JOIN order_status_history r ON r.order_id = o.order_id AND r.status = 'received'
+  JOIN order_status_history s ON s.order_id = o.order_id AND s.status = 'reserved'
+  WHERE o.channel_order_id LIKE 'R%'" >"$work/orders-stages.csv"
+"${psql_admin[@]/dbname=postgres/dbname=inventorydb}" -At -F, -c "SELECT order_id, extract(epoch FROM created_at) * 1000 FROM orders" >"$work/inventory-stages.csv"
+stages=$(python3 - "$work/orders-stages.csv" "$work/inventory-stages.csv" <<'PY'
+import csv, sys
+began = {row[0]: float(row[1]) for row in csv.reader(open(sys.argv[2]))}
+first, second = [], []
+for order_id, received, reserved in csv.reader(open(sys.argv[1])):
+    if order_id in began:
+        first.append(began[order_id] - float(received))
+        second.append(float(reserved) - began[order_id])
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+for name, values in (("pickup", first), ("rest", second)):
+    print(f"{name} p50 {pct(values, .5):.1f} / p90 {pct(values, .9):.1f} / p99 {pct(values, .99):.1f} ms")
+PY
+)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 mkdir -p benchmarks/results
@@ -96,7 +124,7 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
-  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, after ${warmup_seconds} s of unmeasured warm-up. Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). Loopback, one run."
+  echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, after ${warmup_seconds} s of unmeasured warm-up. Load average before the run: $load_before. Loopback, one run."
   echo
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"
@@ -104,6 +132,10 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo
   echo "Order received → reserved at $(value latency_rate) orders/s for ${rate_seconds} s ($(value latency_samples) orders reserved, $(value latency_not_reserved) not):"
   echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 50 ms)."
+  echo
+  echo "The same orders in two stages (from the databases; inventory's reserving transaction starts between them):"
+  echo "- received → inventory's reserving transaction began (outbox relay, Redis, consumer pick-up): $(sed -n 1p <<<"$stages" | cut -d' ' -f2-)"
+  echo "- that transaction began → order reserved (reserve and commit, relay, Redis, order service handler): $(sed -n 2p <<<"$stages" | cut -d' ' -f2-)"
 } | tee "$report"
 echo
 echo "Report written to $report"
