@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Distribution.Aspire.Contracts.Fulfillment.V1;
 using Distribution.Aspire.TestInfrastructure;
 using Microsoft.Extensions.Logging;
@@ -14,34 +11,8 @@ public sealed class ObservabilityTests(TestServers servers)
     public async Task The_whole_loop_is_traced_and_counted_by_partner_and_never_logs_the_address()
     {
         var logs = new RecordingLoggerProvider();
-        var spans = new ConcurrentQueue<Activity>();
-        var measurements = new ConcurrentQueue<(string Instrument, Dictionary<string, object?> Tags)>();
-        using var activityListener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.OperationName.StartsWith("threepl.", StringComparison.Ordinal))
-                {
-                    spans.Enqueue(a);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(activityListener);
-        using var meterListener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name.StartsWith("threepl.", StringComparison.Ordinal))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        meterListener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => measurements.Enqueue((instrument.Name, Tags(tags))));
-        meterListener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => measurements.Enqueue((instrument.Name, Tags(tags))));
-        meterListener.Start();
+        using var spans = new RecordedSpans("threepl.");
+        using var measurements = RecordedMeasurements.Named("threepl.");
 
         await using var host = await ThreePLHost.StartAsync(servers, withSandbox: true, adapter: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" },
             configureAdapter: builder => builder.Logging.AddProvider(logs));
@@ -54,30 +25,19 @@ public sealed class ObservabilityTests(TestServers servers)
 
         foreach (var name in new[] { "threepl.order.queue", "threepl.outbound.send", "threepl.edi.receive", "threepl.json.receive", "threepl.apply" })
         {
-            Assert.Contains(spans, s => s.OperationName == name && (string?)s.GetTagItem("partner") == ThreePLHost.X12Partner);
+            Assert.Contains(spans.All, s => s.OperationName == name && (string?)s.GetTagItem("partner") == ThreePLHost.X12Partner);
         }
 
         foreach (var name in new[] { "threepl.documents.received", "threepl.work.applied", "threepl.outbound.sent", "threepl.quarantined", "threepl.outbound.delay" })
         {
-            Assert.Contains(measurements, m => m.Instrument == name && (string?)m.Tags["partner"] == ThreePLHost.X12Partner);
+            Assert.Contains(measurements.All, m => m.Instrument == name && (string?)m.Tags["partner"] == ThreePLHost.X12Partner);
         }
 
-        Assert.Contains(measurements, m => m.Instrument == "threepl.outbound.sent" && (string?)m.Tags["outcome"] == "retry");
+        Assert.Contains(measurements.All, m => m.Instrument == "threepl.outbound.sent" && (string?)m.Tags["outcome"] == "retry");
         Assert.NotEmpty(logs.Entries);
         foreach (var secret in new[] { "Jane", "Main St", "Springfield", "62701", "Apt 4" })
         {
             Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(secret, StringComparison.OrdinalIgnoreCase));
         }
-    }
-
-    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var values = new Dictionary<string, object?>();
-        foreach (var (key, value) in tags)
-        {
-            values[key] = value;
-        }
-
-        return values;
     }
 }

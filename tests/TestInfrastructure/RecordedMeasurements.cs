@@ -10,18 +10,23 @@ public sealed record RecordedMeasurement(string Instrument, double Value, IReadO
 }
 
 /// <summary>
-/// Listens to every instrument of one meter (a host's <c>ServiceTelemetry.Meter</c>, or a platform meter by name)
-/// and keeps what they record; <see cref="Observe"/> reads the observable gauges once.
+/// Listens to every instrument of one meter (a host's <c>ServiceTelemetry.Meter</c>, or a platform meter by name),
+/// or to the instruments named with a prefix, and keeps what they record; <see cref="Observe"/> reads the observable gauges once.
 /// </summary>
 public sealed class RecordedMeasurements : IDisposable
 {
     private readonly MeterListener _listener = new();
 
     public RecordedMeasurements(Func<Meter, bool> meters)
+        : this((Instrument instrument) => meters(instrument.Meter))
+    {
+    }
+
+    private RecordedMeasurements(Func<Instrument, bool> instruments)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (meters(instrument.Meter))
+            if (instruments(instrument))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -34,7 +39,13 @@ public sealed class RecordedMeasurements : IDisposable
 
     public ConcurrentQueue<RecordedMeasurement> All { get; } = new();
 
-    public static RecordedMeasurements Of(Meter meter) => new(m => m == meter);
+    public static RecordedMeasurements Of(Meter meter) => new((Meter m) => m == meter);
+
+    /// <summary>Every instrument, of any meter, whose name starts with <paramref name="prefix"/>.</summary>
+    public static RecordedMeasurements Named(string prefix) => new((Instrument i) => i.Name.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>Reads every observable instrument now.</summary>
+    public void ObserveAll() => _listener.RecordObservableInstruments();
 
     public IReadOnlyList<RecordedMeasurement> Where(string instrument, params (string Tag, string Value)[] tags) =>
         [.. All.Where(m => m.Instrument == instrument && tags.All(t => m.Tag(t.Tag) == t.Value))];
