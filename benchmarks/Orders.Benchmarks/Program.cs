@@ -73,7 +73,28 @@ foreach (var id in ids)
 }
 
 var sorted = latencies.Order().ToArray();
+
+// 3. SubmitOrder again, with the inventory service stopped (SIGSTOP), so SubmitOrder and its outbox relay (still
+//    publishing to Redis) have the machine to themselves, as pgbench's transaction does: in 1, the reservations and
+//    acceptances the orders cause compete for the same two cores. Last, so its backlog cannot disturb the latencies.
+double? aloneRate = null;
+if (settings.GetValueOrDefault("pause-pid") is { } pausePid)
+{
+    Signal("STOP", pausePid);
+    try
+    {
+        var aloneClock = Stopwatch.StartNew();
+        aloneRate = await SubmitFlatOutAsync("S", TimeSpan.FromSeconds(seconds)) / aloneClock.Elapsed.TotalSeconds;
+    }
+    finally
+    {
+        Signal("CONT", pausePid);
+    }
+
+    await WaitUntilNoneReceivedAsync();
+}
 Console.WriteLine($"submit_orders_per_second={submitRate:0}");
+Console.WriteLine($"submit_alone_orders_per_second={(aloneRate is { } alone ? alone.ToString("0", CultureInfo.InvariantCulture) : "")}");
 Console.WriteLine($"latency_rate={rate}");
 Console.WriteLine($"latency_samples={sorted.Length}");
 Console.WriteLine($"latency_not_reserved={ids.Count - sorted.Length}");
@@ -124,6 +145,16 @@ async Task WaitUntilNoneReceivedAsync()
         }
 
         await Task.Delay(50);
+    }
+}
+
+static void Signal(string signal, string pid)
+{
+    using var kill = Process.Start("kill", ["-" + signal, pid]);
+    kill.WaitForExit();
+    if (kill.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"kill -{signal} {pid} failed");
     }
 }
 
