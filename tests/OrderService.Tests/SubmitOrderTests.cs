@@ -174,6 +174,9 @@ public sealed class SubmitOrderTests(OrderHost host) : IClassFixture<OrderHost>
 
         Assert.Equal("accepted", order.Status());
         Assert.Equal(["received", "accepted"], order["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+        var stored = await partner.GetOrderAsync(order.OrderId());
+        Assert.Equal(["received", "accepted"], stored["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+        Assert.Equal(order["lines"]!.ToJsonString(), stored["lines"]!.ToJsonString());
         var received = Assert.Single(await host.PublishedAsync(ReceivedType, order.OrderId()));
         Assert.Equal("marketplace", received.GetProperty("fulfillmentChannel").GetString());
         var accepted = Assert.Single(await host.PublishedAsync("distribution.order.accepted.v1", order.OrderId()));
