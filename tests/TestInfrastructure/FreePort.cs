@@ -14,8 +14,8 @@ public static class FreePort
 {
     // Below the test servers' 30000-54999 (tests/TestInfrastructure/test-servers.sh) and above the ports tools listen
     // on by default (the Aspire dashboard's 18888, for one).
-    internal const int RangeStart = 20000;
-    internal const int RangeEnd = 30000;
+    public const int RangeStart = 20000;
+    public const int RangeEnd = 30000;
 
     private static readonly object Gate = new();
     private static readonly int Top = Math.Min(RangeEnd, EphemeralRangeStart());

@@ -15,10 +15,17 @@ public sealed class FreePortTests
             .Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))
             .ToArray();
 
+        // A machine whose ephemeral range starts below FreePort's leaves it nothing to choose from: it then takes what the
+        // kernel picks, as before, and there is nothing more to check here.
+        if (range[0] <= FreePort.RangeStart + 1000)
+        {
+            return;
+        }
+
         var ports = Enumerable.Range(0, 300).Select(_ => FreePort.Next()).ToList();
 
         Assert.Equal(ports.Count, ports.Distinct().Count());
-        Assert.All(ports, port => Assert.True(port < range[0] || port > range[1], $"port {port} is in the ephemeral range {range[0]}-{range[1]}"));
+        Assert.All(ports, port => Assert.True(port >= FreePort.RangeStart && port < range[0], $"port {port} is not below the ephemeral range {range[0]}-{range[1]}"));
 
         // Handed out free: each can be bound now.
         foreach (var port in ports.Take(20))
