@@ -31,10 +31,10 @@ public sealed class GatewayStandIn : IAsyncDisposable
     public static async Task<GatewayStandIn> StartAsync(string secret, string partnerId)
     {
         GatewayStandIn? standIn = null;
-        var app = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        var app = await TestWebApp.StartAsync(
             new Dictionary<string, string?>(),
             builder => Distribution.Aspire.ServiceDefaults.Hosting.ServiceEndpointsExtensions.ConfigureServiceEndpoints(builder),
-            app => app.MapPost("/partners/shopify/webhooks", (Delegate)((HttpContext context) => standIn!.ForwardAsync(context, secret, partnerId)))));
+            app => app.MapPost("/partners/shopify/webhooks", (Delegate)((HttpContext context) => standIn!.ForwardAsync(context, secret, partnerId))));
         standIn = new GatewayStandIn(app);
         return standIn;
     }

@@ -29,7 +29,7 @@ public sealed class RecordingOrders : IAsyncDisposable
     public static async Task<RecordingOrders> StartAsync()
     {
         var recorder = new Recorder();
-        var app = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        var app = await TestWebApp.StartAsync(
             new Dictionary<string, string?>(),
             builder =>
             {
@@ -37,7 +37,7 @@ public sealed class RecordingOrders : IAsyncDisposable
                 builder.Services.AddGrpc();
                 builder.Services.AddSingleton(recorder);
             },
-            app => app.MapGrpcService<Service>()));
+            app => app.MapGrpcService<Service>());
         return new RecordingOrders(app, recorder);
     }
 

@@ -49,7 +49,7 @@ public sealed class SandboxHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var app = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        var app = await TestWebApp.StartAsync(
             settings,
             builder =>
             {
@@ -60,7 +60,7 @@ public sealed class SandboxHost : IAsyncDisposable
             {
                 app.MapDefaultEndpoints();
                 app.MapShopifySandbox();
-            }));
+            });
         return new SandboxHost(app);
     }
 

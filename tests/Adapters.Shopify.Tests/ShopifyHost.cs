@@ -71,7 +71,7 @@ public sealed class ShopifyHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var app = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        var app = await TestWebApp.StartAsync(
             settings,
             builder =>
             {
@@ -86,7 +86,7 @@ public sealed class ShopifyHost : IAsyncDisposable
                 app.MapShopifyWebhooksApi();
                 app.MapShopifyAdminApi();
                 app.MapSlaBreachesApi();
-            }));
+            });
         return new ShopifyHost(app);
     }
 

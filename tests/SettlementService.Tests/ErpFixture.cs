@@ -23,7 +23,7 @@ public sealed class ErpFixture(TestServers servers) : SettlementHost(servers)
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        ErpSandbox = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        ErpSandbox = await TestWebApp.StartAsync(
             new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Sandbox:Erp:ClientSecret"] = ClientSecret },
             builder =>
             {
@@ -34,7 +34,7 @@ public sealed class ErpFixture(TestServers servers) : SettlementHost(servers)
             {
                 app.MapDefaultEndpoints();
                 app.MapErpSandbox();
-            }));
+            });
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:erpdb"] = await Servers.CreateDatabaseAsync("erp"),
@@ -50,7 +50,7 @@ public sealed class ErpFixture(TestServers servers) : SettlementHost(servers)
             ["Erp:PollMilliseconds"] = "100",
             ["Erp:ItemSyncIntervalSeconds"] = "0",
         };
-        ErpAdapter = await PortRace.StartAsync(() => TestWebApp.StartAsync(settings,
+        ErpAdapter = await TestWebApp.StartAsync(settings,
             builder =>
             {
                 builder.AddServiceDefaults();
@@ -60,7 +60,7 @@ public sealed class ErpFixture(TestServers servers) : SettlementHost(servers)
             {
                 app.MapDefaultEndpoints();
                 Adapters.Erp.ApplicationServiceExtensions.MapApplicationEndpoints(app);
-            }));
+            });
     }
 
     public override async ValueTask DisposeAsync()

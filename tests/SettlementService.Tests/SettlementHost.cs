@@ -57,7 +57,7 @@ public class SettlementHost(TestServers servers) : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         var ordersSettings = Settings(await Servers.CreateDatabaseAsync("orders"), "ordersdb", "orderservice");
-        OrderApp = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        OrderApp = await TestWebApp.StartAsync(
             ordersSettings,
             builder =>
             {
@@ -70,7 +70,7 @@ public class SettlementHost(TestServers servers) : IAsyncLifetime
                 app.MapGrpcDefaults();
                 app.MapMessagingEndpoints();
                 app.MapGrpcService<OrdersGrpcService>();
-            }));
+            });
         Orders = new OrdersProto.Orders.OrdersClient(Channel(OrderApp.GrpcAddress));
 
         var settings = Settings(await Servers.CreateDatabaseAsync("settlement"), "settlementdb", "settlementservice");
@@ -81,7 +81,7 @@ public class SettlementHost(TestServers servers) : IAsyncLifetime
             settings[key] = value;
         }
 
-        App = await PortRace.StartAsync(() => TestWebApp.StartAsync(
+        App = await TestWebApp.StartAsync(
             new Dictionary<string, string?>(),
             builder =>
             {
@@ -95,7 +95,7 @@ public class SettlementHost(TestServers servers) : IAsyncLifetime
             {
                 app.MapDefaultEndpoints();
                 app.MapApplicationEndpoints();
-            }));
+            });
         Settlements = new SettlementsProto.Settlements.SettlementsClient(Channel(App.GrpcAddress));
         _redis = await ConnectionMultiplexer.ConnectAsync(Servers.RedisConnectionString);
     }

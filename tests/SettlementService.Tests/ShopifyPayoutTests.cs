@@ -155,7 +155,7 @@ public sealed class ShopifyPayoutTests(SettlementHost host) : IClassFixture<Sett
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static Task<TestWebApp> StartSandboxAsync() =>
-        PortRace.StartAsync(() => TestWebApp.StartAsync(
+        TestWebApp.StartAsync(
             new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -171,7 +171,7 @@ public sealed class ShopifyPayoutTests(SettlementHost host) : IClassFixture<Sett
             {
                 app.MapDefaultEndpoints();
                 app.MapShopifySandbox();
-            }));
+            });
 
     /// <summary>The Shopify adapter as Program.cs builds it, reading payouts from the sandbox and forwarding them to this fixture's settlement service.</summary>
     private async Task<TestWebApp> StartAdapterAsync(Uri adminBaseUrl)
@@ -195,13 +195,13 @@ public sealed class ShopifyPayoutTests(SettlementHost host) : IClassFixture<Sett
             ["Shopify:Payouts:SettlementsAddress"] = host.App.GrpcAddress.ToString(),
             ["Shopify:Payouts:PartnerId"] = ShopifyPartner,
         };
-        return await PortRace.StartAsync(() => TestWebApp.StartAsync(settings,
+        return await TestWebApp.StartAsync(settings,
             builder =>
             {
                 builder.AddServiceDefaults();
                 Adapters.Shopify.ApplicationServiceExtensions.AddApplicationServices(builder);
             },
-            app => app.MapDefaultEndpoints()));
+            app => app.MapDefaultEndpoints());
     }
 
     private static async Task<T?> ScalarAsync<T>(TestWebApp app, string sql, params object[] values)
