@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,8 +14,8 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
 {
     public static readonly RedisChannel ChangesChannel = RedisChannel.Literal("gateway:partners:changed");
 
-    private readonly Cache _byKeyId = new(StringComparer.Ordinal);
-    private readonly Cache _byShopDomain = new(StringComparer.OrdinalIgnoreCase);
+    private readonly PartnerCache _byKeyId = new(StringComparer.Ordinal);
+    private readonly PartnerCache _byShopDomain = new(StringComparer.OrdinalIgnoreCase);
     private readonly long _lifetime = (long)(options.Value.PartnerCacheSeconds * time.TimestampFrequency);
 
     public ValueTask<Partner?> FindByKeyIdAsync(ReadOnlySpan<char> keyId) =>
@@ -46,7 +45,7 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
         _byShopDomain.RemoveWhere(partnerId);
     }
 
-    private ValueTask<Partner?> Find(Cache cache, ReadOnlySpan<char> key, Func<string, CancellationToken, Task<Partner?>> load)
+    private ValueTask<Partner?> Find(PartnerCache cache, ReadOnlySpan<char> key, Func<string, CancellationToken, Task<Partner?>> load)
     {
         var now = time.GetTimestamp();
         if (cache.Lookup.TryGetValue(key, out var entry))
@@ -67,73 +66,4 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
     }
 
     private long Expiry() => time.GetTimestamp() + _lifetime;
-
-    private sealed record Entry(Partner? Partner, long ExpiresAt);
-
-    private sealed class Cache
-    {
-        // Garbage keys are cached as "no partner" too; past this many entries the cache starts over.
-        private const int MaxEntries = 50_000;
-
-        private readonly ConcurrentDictionary<string, Entry> _entries;
-        private readonly ConcurrentDictionary<string, Task<Partner?>> _loading;
-        private int _generation;
-
-        public Cache(StringComparer comparer)
-        {
-            _entries = new(comparer);
-            _loading = new(comparer);
-            Lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
-
-        public ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
-
-        /// <summary>One load per key at a time, however many requests ask.</summary>
-        public Task<Partner?> LoadAsync(string key, Func<string, CancellationToken, Task<Partner?>> load, Func<long> expiry, ILogger logger) =>
-            _loading.GetOrAdd(key, k => LoadOnceAsync(k, load, expiry, logger));
-
-        public void RemoveWhere(string partnerId)
-        {
-            Interlocked.Increment(ref _generation);
-            foreach (var (key, entry) in _entries)
-            {
-                if (entry.Partner is null || entry.Partner.PartnerId == partnerId)
-                {
-                    _entries.TryRemove(key, out _);
-                }
-            }
-        }
-
-        private async Task<Partner?> LoadOnceAsync(string key, Func<string, CancellationToken, Task<Partner?>> load, Func<long> expiry, ILogger logger)
-        {
-            await Task.Yield();
-            var generation = Volatile.Read(ref _generation);
-            try
-            {
-                var partner = await load(key, CancellationToken.None);
-                if (_entries.Count >= MaxEntries)
-                {
-                    _entries.Clear();
-                }
-
-                // A change announced while this load ran may not be in what it read: do not keep it.
-                if (generation == Volatile.Read(ref _generation))
-                {
-                    _entries[key] = new Entry(partner, expiry());
-                }
-
-                return partner;
-            }
-            catch (Exception ex) when (_entries.TryGetValue(key, out var stale) && stale.Partner is not null)
-            {
-                // The registry is unreachable: keep answering from what we knew rather than locking every partner out.
-                logger.LogWarning("Partner registry unreachable ({Reason}); serving the cached entry", ex.Message);
-                return stale.Partner;
-            }
-            finally
-            {
-                _loading.TryRemove(key, out _);
-            }
-        }
-    }
 }
