@@ -330,10 +330,14 @@ public sealed class EventDispatcher(
 
             return DispatchOutcome.Handled;
         }
-        catch (NpgsqlException ex) when (ex.IsTransient)
+        catch (NpgsqlException ex) when (ex.IsTransient && ex.InnerException is not TimeoutException)
         {
             return new DispatchOutcome(DispatchResult.Unavailable, ex.Message);
         }
+        // A handler's statement that runs out its command timeout counts as a failed delivery, though Npgsql calls
+        // it transient: the event itself may be what takes so long (a huge order), and retried uncounted it would
+        // hold its partition, or during recovery every partition of this replica, for ever. The database being
+        // down shows up at the inbox insert above, before the handler, and is still waited out uncounted.
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Handler for {EventType} failed", envelope.Type);

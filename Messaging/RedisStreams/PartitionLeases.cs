@@ -25,11 +25,17 @@ internal sealed class PartitionLeases(IConnectionMultiplexer redis, string subsc
         return 0
         """;
 
-    private readonly ConcurrentDictionary<string, bool> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _held = new(StringComparer.Ordinal);
+    private long _tenures;
 
     public bool Holds(string stream) => _held.ContainsKey(stream);
 
-    public IReadOnlyCollection<string> Held => _held.Keys.ToList();
+    /// <summary>
+    /// The partitions held, each with its tenure: a number that changes whenever this replica loses a partition
+    /// and takes it again. What a worker dropped when the partition slipped away is still pending in Redis, so a
+    /// new tenure means the partition is recovered before it is read again, however short the gap was.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Held => new Dictionary<string, long>(_held, StringComparer.Ordinal);
 
     /// <summary>Renews what is held and takes what is free.</summary>
     public async Task RefreshAsync(IEnumerable<string> streams)
@@ -41,7 +47,7 @@ internal sealed class PartitionLeases(IConnectionMultiplexer redis, string subsc
                 AcquireOrRenew, [StreamNames.Lease(subscription, stream)], [owner, (long)ttl.TotalMilliseconds]);
             if (result == 1)
             {
-                _held.TryAdd(stream, true);
+                _held.GetOrAdd(stream, _ => Interlocked.Increment(ref _tenures));
             }
             else
             {

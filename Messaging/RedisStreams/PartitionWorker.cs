@@ -42,6 +42,13 @@ internal sealed class PartitionWorker(
     {
         lock (_gate)
         {
+            // Read while the partition was failing: these wait, pending in Redis, behind the entries the failure
+            // dropped, and recovery hands them all back in order.
+            if (_faulted)
+            {
+                return;
+            }
+
             foreach (var entry in entries)
             {
                 _queue.Enqueue(entry);

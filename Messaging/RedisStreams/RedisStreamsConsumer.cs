@@ -34,10 +34,10 @@ internal sealed class RedisStreamsConsumer(
     // Entries a partition may have read but not yet handled: enough to keep its worker busy between
     // reads, little enough that a lost lease leaves the next owner only a short backlog to claim.
     private int QueueLimit => options.Value.ReadBatchSize * 2;
-    // Partitions whose pending entries this replica has finished since it took them. Owned by the
-    // consume loop only: a partition the renewal task has just taken is not in here, so it is
-    // recovered before any new entry of it is read.
-    private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
+    // Partitions whose pending entries this replica has finished, each with the lease tenure it did so in.
+    // Owned by the consume loop only: a partition the renewal task has just taken, or lost and taken again,
+    // has another tenure, so it is recovered before any new entry of it is read.
+    private readonly Dictionary<string, long> _recovered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _topicOfStream = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartitionWorker> _workers = new(StringComparer.Ordinal);
     private bool _groupsReady;
@@ -109,17 +109,20 @@ internal sealed class RedisStreamsConsumer(
                     continue;
                 }
 
-                _recovered.IntersectWith(held);
-                _recovered.RemoveWhere(stream => _workers[stream].Faulted);
-                foreach (var stream in held.Where(stream => !_recovered.Contains(stream)))
+                foreach (var (stream, tenure) in held)
                 {
+                    if (_recovered.TryGetValue(stream, out var recoveredIn) && recoveredIn == tenure && !_workers[stream].Faulted)
+                    {
+                        continue;
+                    }
+
                     // Whatever the worker still had read is pending in Redis: recovery claims it, in order.
                     await _workers[stream].ResetAsync();
                     await RecoverAsync(stream, leases, stoppingToken);
-                    _recovered.Add(stream);
+                    _recovered[stream] = tenure;
                 }
 
-                var readable = held.Where(stream => _workers[stream].Queued < QueueLimit).ToList();
+                var readable = held.Keys.Where(stream => _workers[stream].Queued < QueueLimit).ToList();
                 if (readable.Count == 0)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(5), stoppingToken);
@@ -135,7 +138,7 @@ internal sealed class RedisStreamsConsumer(
 
                 if (time.GetElapsedTime(lastTrim) > TrimInterval)
                 {
-                    await TrimAsync(held);
+                    await TrimAsync(held.Keys);
                     lastTrim = time.GetTimestamp();
                 }
 

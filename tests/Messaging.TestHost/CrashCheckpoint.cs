@@ -2,9 +2,10 @@ namespace Distribution.Aspire.Messaging.TestHost;
 
 /// <summary>
 /// Stops at the configured checkpoint (<c>Crash:At</c>): prints a marker and waits for the test to
-/// kill the process, so the kill lands exactly between two steps of the delivery path.
+/// kill the process, so the kill lands exactly between two steps of the delivery path. In-process tests
+/// make one acknowledgement fail instead (<see cref="FailurePlan.FailNextAcknowledgement"/>).
 /// </summary>
-public sealed class CrashCheckpoint(IConfiguration configuration) : IMessagingCheckpoint
+public sealed class CrashCheckpoint(IConfiguration configuration, FailurePlan failures) : IMessagingCheckpoint
 {
     public const string Marker = "CHECKPOINT-REACHED";
 
@@ -15,6 +16,12 @@ public sealed class CrashCheckpoint(IConfiguration configuration) : IMessagingCh
             await Console.Out.WriteLineAsync($"{Marker} {checkpoint}");
             await Console.Out.FlushAsync(cancellationToken);
             await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        if (checkpoint == IMessagingCheckpoint.ConsumerBeforeAck && failures.TakeAcknowledgementFailure() is { } release)
+        {
+            await release.WaitAsync(cancellationToken);
+            throw new TimeoutException("The acknowledgement timed out (injected by the test).");
         }
     }
 }

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Distribution.Aspire.Messaging.TestHost;
 
-/// <summary>Records each event it handles; fails on purpose for widgets named in <see cref="FailurePlan"/>.</summary>
+/// <summary>Records each event it handles; fails (or stalls) on purpose for widgets named in <see cref="FailurePlan"/>.</summary>
 public sealed class WidgetMadeHandler(FailurePlan failures, MessagingIdentity identity) : IEventHandler<WidgetMade>
 {
     public async Task HandleAsync(WidgetMade @event, EventContext context, CancellationToken cancellationToken)
@@ -11,6 +11,12 @@ public sealed class WidgetMadeHandler(FailurePlan failures, MessagingIdentity id
         if (failures.ShouldFail(@event.WidgetId))
         {
             throw new InvalidOperationException($"widget {@event.WidgetId} cannot be made");
+        }
+
+        if (failures.ShouldStall(@event.WidgetId))
+        {
+            await using var stall = new NpgsqlCommand("SELECT pg_sleep(5)", context.Connection, context.Transaction) { CommandTimeout = 1 };
+            await stall.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var command = new NpgsqlCommand(
