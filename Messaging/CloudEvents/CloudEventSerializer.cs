@@ -20,6 +20,7 @@ public static class CloudEventSerializer
             WriteOptional(writer, "traceparent", cloudEvent.TraceParent);
             WriteOptional(writer, "tracestate", cloudEvent.TraceState);
             WriteOptional(writer, "correlationid", cloudEvent.CorrelationId);
+            WriteOptional(writer, "replayfor", cloudEvent.ReplayFor);
             writer.WritePropertyName("data");
             cloudEvent.Data.WriteTo(writer);
             writer.WriteEndObject();
@@ -56,7 +57,8 @@ public static class CloudEventSerializer
                 root.TryGetProperty("data", out var data) ? data.Clone() : default,
                 Optional(root, "traceparent"),
                 Optional(root, "tracestate"),
-                Optional(root, "correlationid"));
+                Optional(root, "correlationid"),
+                Optional(root, "replayfor"));
         }
         catch (JsonException ex)
         {

@@ -281,9 +281,17 @@ public sealed class EventDispatcher(
         }
     }
 
-    /// <summary>What can be decided before touching the database: unknown type or unreadable data (poison), nobody here interested (ignored).</summary>
+    /// <summary>
+    /// What can be decided before touching the database: unknown type or unreadable data (poison), nobody here
+    /// interested or a dead letter another subscriber replays (ignored).
+    /// </summary>
     private PreparedEvent Prepare(CloudEvent envelope, IServiceProvider services)
     {
+        if (envelope.ReplayFor is { } target && !string.Equals(target, identity.Subscription, StringComparison.Ordinal))
+        {
+            return new PreparedEvent(envelope, null, null, DispatchOutcome.Ignored);
+        }
+
         if (!registry.TryGet(envelope.Type, out var descriptor))
         {
             return new PreparedEvent(envelope, null, null, new DispatchOutcome(DispatchResult.Poison, $"Unknown event type '{envelope.Type}'."));

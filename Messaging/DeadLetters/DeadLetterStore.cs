@@ -14,8 +14,9 @@ public enum ReplayResult
 
 /// <summary>
 /// The service's dead letters. A replay puts the original envelope (same event id) back in the outbox,
-/// in one transaction with marking it replayed: the relay republishes it, subscribers that handled it
-/// already skip it by id, and this service handles it again.
+/// in one transaction with marking it replayed, addressed to this subscription (<c>replayfor</c>): the relay
+/// republishes it on the shared topic, this service handles it again, and every other subscriber leaves it
+/// alone, whether it handled the event long ago or dead-lettered it too and its operator decided otherwise.
 /// </summary>
 public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSignal signal, TimeProvider time)
 {
@@ -70,9 +71,9 @@ public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSign
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
-            "SELECT topic, event_id, event_type, envelope, status FROM dead_letters WHERE dead_letter_id = @id FOR UPDATE", connection, transaction);
+            "SELECT topic, event_id, event_type, envelope, status, subscription FROM dead_letters WHERE dead_letter_id = @id FOR UPDATE", connection, transaction);
         select.Parameters.AddWithValue("id", id);
-        string topic, eventId, eventType, envelope, status;
+        string topic, eventId, eventType, envelope, status, subscription;
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
@@ -80,7 +81,8 @@ public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSign
                 return ReplayResult.NotFound;
             }
 
-            (topic, eventId, eventType, envelope, status) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+            (topic, eventId, eventType, envelope, status, subscription) =
+                (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5));
         }
 
         if (status != "pending")
@@ -88,10 +90,10 @@ public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSign
             return ReplayResult.NotPending;
         }
 
-        string partitionKey;
+        CloudEvents.CloudEvent replay;
         try
         {
-            partitionKey = CloudEvents.CloudEventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(envelope)).PartitionKey;
+            replay = CloudEvents.CloudEventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(envelope)) with { ReplayFor = subscription };
         }
         catch (FormatException)
         {
@@ -105,9 +107,9 @@ public sealed class DeadLetterStore(NpgsqlDataSource database, Outbox.OutboxSign
         {
             outbox.Parameters.AddWithValue("id", eventId);
             outbox.Parameters.AddWithValue("topic", topic);
-            outbox.Parameters.AddWithValue("key", partitionKey);
+            outbox.Parameters.AddWithValue("key", replay.PartitionKey);
             outbox.Parameters.AddWithValue("type", eventType);
-            outbox.Parameters.AddWithValue("envelope", System.Text.Encoding.UTF8.GetBytes(envelope));
+            outbox.Parameters.AddWithValue("envelope", CloudEvents.CloudEventSerializer.Serialize(replay));
             await outbox.ExecuteNonQueryAsync(cancellationToken);
         }
 

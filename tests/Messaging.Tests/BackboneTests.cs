@@ -197,6 +197,56 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dead_letter_replayed_by_one_subscriber_is_left_alone_by_another_that_discarded_it()
+    {
+        var replaying = await StartAsync("widgets-replaying");
+        var discarding = await StartAsync("widgets-discarding");
+        replaying.Failures.Fail("w-both");
+        discarding.Failures.Fail("w-both");
+        await replaying.PublishAsync("w-both", 1, 1);
+        using var replayingAdmin = AdminClient(replaying);
+        using var discardingAdmin = AdminClient(discarding);
+        var replayed = await SingleDeadLetterAsync(replayingAdmin);
+        var discarded = await SingleDeadLetterAsync(discardingAdmin);
+
+        using (var discard = await discardingAdmin.PostAsync($"/admin/dead-letters/{discarded}:discard", null, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, discard.StatusCode);
+        }
+
+        replaying.Failures.Fix("w-both");
+        discarding.Failures.Fix("w-both");
+        using (var replay = await replayingAdmin.PostAsync($"/admin/dead-letters/{replayed}:replay", null, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        }
+
+        await Eventually.ReachesAsync(replaying.EffectsAsync, e => e.Count == 1, what: "the replay handled by the subscriber that asked for it");
+        var stream = StreamFor("widgets", "w-both");
+        var last = (await _redis.GetDatabase().StreamInfoAsync(stream)).LastGeneratedId;
+        await Eventually.ReachesAsync(() => GroupDoneWithAsync(stream, "widgets-discarding", last), done => done, what: "the other subscriber past the replay");
+        Assert.Empty(await discarding.EffectsAsync());
+        var after = await discardingAdmin.GetFromJsonAsync<JsonElement>($"/admin/dead-letters/{discarded}", TestContext.Current.CancellationToken);
+        Assert.Equal("discarded", after.GetProperty("status").GetString());
+
+        static HttpClient AdminClient(WidgetHost host)
+        {
+            var client = host.App.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Admin-Key", WidgetHost.AdminKey);
+            return client;
+        }
+
+        static async Task<Guid> SingleDeadLetterAsync(HttpClient admin)
+        {
+            var listed = await Eventually.ReachesAsync(
+                () => admin.GetFromJsonAsync<JsonElement[]>("/admin/dead-letters", TestContext.Current.CancellationToken)!,
+                items => items!.Length == 1,
+                what: "one dead letter");
+            return listed![0].GetProperty("id").GetGuid();
+        }
+    }
+
+    [Fact]
     public async Task An_event_retrying_on_one_partition_does_not_hold_back_the_other_partitions()
     {
         // Long enough back-off that the failing event is still retrying when the others arrive.

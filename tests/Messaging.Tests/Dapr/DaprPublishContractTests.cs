@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Distribution.Aspire.Messaging.CloudEvents;
 using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Distribution.Aspire.Messaging.Tests.Dapr;
 
@@ -50,7 +51,7 @@ public sealed class DaprPublishContractTests(TestServers servers) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task A_replayed_dapr_dead_letter_is_published_again_with_its_original_envelope()
+    public async Task A_replayed_dapr_dead_letter_is_published_again_with_its_original_envelope_addressed_to_its_subscriber()
     {
         var original = DaprWidgets.WidgetMade("evt-replayed", "w-3", 2);
         Assert.Equal("SUCCESS", await DaprWidgets.DeliverAsync(_host, "/dapr/dead-letters/widgets", original));
@@ -66,7 +67,8 @@ public sealed class DaprPublishContractTests(TestServers servers) : IAsyncLifeti
         var request = Assert.Single(published);
         Assert.Equal("widgets", request.Topic);
         Assert.Equal("w-3", request.Metadata["partitionKey"]);
-        Assert.Equal(CloudEventSerializer.Serialize(original), request.Data.ToByteArray());
+        var subscription = _host.App.App.Services.GetRequiredService<MessagingIdentity>().Subscription;
+        Assert.Equal(CloudEventSerializer.Serialize(original with { ReplayFor = subscription }), request.Data.ToByteArray());
     }
 
     public async ValueTask DisposeAsync()
