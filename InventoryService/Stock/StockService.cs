@@ -79,6 +79,9 @@ public sealed class StockService(InventoryTelemetry telemetry)
         using var activity = telemetry.Start("inventory count");
         activity?.SetTag("inventory.sku", sku);
         activity?.SetTag("inventory.location", locationId);
+        // PostgreSQL keeps microseconds: compared at finer precision, the same count sent again would look newer
+        // than the stored one and be applied twice, undoing whatever moved the position in between.
+        countedAt = new DateTimeOffset(countedAt.UtcTicks - (countedAt.UtcTicks % 10), TimeSpan.Zero);
         var (kind, position, lastCountedAt) = await OpenPositionAsync(transaction, sku, locationId, createItem: true, cancellationToken);
         if (lastCountedAt is { } last && countedAt <= last)
         {
@@ -89,7 +92,7 @@ public sealed class StockService(InventoryTelemetry telemetry)
         await using (var stamp = new NpgsqlCommand(
             "UPDATE positions SET last_counted_at = @counted WHERE sku = @sku AND location_id = @location", transaction.Connection, transaction))
         {
-            stamp.Parameters.AddWithValue("counted", countedAt.ToUniversalTime());
+            stamp.Parameters.AddWithValue("counted", countedAt);
             stamp.Parameters.AddWithValue("sku", sku);
             stamp.Parameters.AddWithValue("location", locationId);
             await stamp.ExecuteNonQueryAsync(cancellationToken);

@@ -37,6 +37,22 @@ public sealed class StockTests(TestServers servers) : InventoryTestBase(servers)
     }
 
     [Fact]
+    public async Task A_count_sent_again_with_sub_microsecond_time_is_not_applied_twice()
+    {
+        await Host.CreateLocationAsync("3PL-1", kind: "3pl");
+        var countedAt = Noon.AddTicks(5);
+
+        var first = await CountAsync(10, countedAt);
+        await Host.AdjustAsync("SKU-A", "3PL-1", -3);
+        var again = await CountAsync(10, countedAt);
+
+        Assert.Equal((true, 10), first);
+        Assert.Equal((false, 7), again);
+        Assert.Equal((7, 0, 0), (await Host.PositionsAsync("SKU-A"))["3PL-1"]);
+        await Host.AssertLedgerMatchesPositionsAsync();
+    }
+
+    [Fact]
     public async Task The_first_adjustment_of_a_new_sku_creates_the_item()
     {
         await Host.CreateLocationAsync("WH-1");
