@@ -44,6 +44,8 @@ public sealed class PartnerAuthenticator(
             return AuthResult.Unauthorized($"Shopify webhooks need {RequestSignatures.ShopifyShopHeader} and {RequestSignatures.ShopifyHmacHeader}.");
         }
 
+        // A secret this replica cannot decrypt is null here, so the webhook is refused like any mismatch (and the
+        // caller, who has proved nothing yet, does not learn that the shop exists).
         var partner = shop.Length <= 255 ? await directory.FindByShopDomainAsync(shop.Trim().ToLowerInvariant()) : null;
         return partner?.WebhookSecret is { } secret && RequestSignatures.VerifyShopify(secret, body, signature)
             ? AuthResult.Success(partner)
@@ -57,7 +59,20 @@ public sealed class PartnerAuthenticator(
     public async ValueTask<AuthResult> SignedAsync(HttpContext context, byte[] body)
     {
         var byKey = await ApiKeyAsync(context);
-        if (!byKey.Succeeded || byKey.Partner!.WebhookSecret is not { } secret)
+        if (!byKey.Succeeded)
+        {
+            return byKey;
+        }
+
+        if (byKey.Partner!.WebhookSecretUnreadable)
+        {
+            // The partner proved itself with its key, so it may learn that the fault is ours: a 503 it can retry, not a
+            // 401 that would send it rotating credentials that are fine.
+            return AuthResult.Failed(StatusCodes.Status503ServiceUnavailable, GatewayProblems.WebhookSecretUnreadable, "Request signature cannot be checked",
+                "The gateway cannot read your webhook secret, so it cannot verify signed requests; the distributor's operators are warned. Try again later.");
+        }
+
+        if (byKey.Partner.WebhookSecret is not { } secret)
         {
             return byKey;
         }

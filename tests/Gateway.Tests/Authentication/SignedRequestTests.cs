@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Distribution.Aspire.Gateway.Authentication;
 using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Distribution.Aspire.Gateway.Tests.Authentication;
 
@@ -104,6 +106,32 @@ public sealed class SignedRequestTests(TestServers servers) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("another secrets key")]
+    [InlineData("no secrets key")]
+    public async Task A_partner_whose_stored_secret_cannot_be_decrypted_is_refused_on_the_3pl_route_and_operators_are_warned(string how)
+    {
+        var partner = await SignedPartnerAsync();
+        var logs = new RecordingLoggerProvider();
+        var otherKey = how == "no secrets key" ? "" : Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+        var gateway = await _harness.StartGatewayAsync(
+            new Dictionary<string, string?> { ["Gateway:SecretsKey"] = otherKey },
+            web => web.ConfigureServices(services => services.AddLogging(l => l.AddProvider(logs))));
+
+        using var keyOnly = await SendAsync(partner, Body, signature: null, gateway);
+        using var signed = await SendAsync(partner, Body, Sign(Body, DateTimeOffset.UtcNow), gateway);
+
+        foreach (var response in new[] { keyOnly, signed })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("webhook_secret_unreadable", await response.ProblemCodeAsync());
+        }
+
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(partner.PartnerId, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(_harness.Destinations["threepl-adapter"].Received, r => r.Header("X-Partner-Id") == partner.PartnerId);
+    }
+
     private async Task<TestPartner> SignedPartnerAsync()
     {
         var partner = await _harness.CreatePartnerAsync(["3pl"], kind: "3pl", channel: "3pl");
@@ -113,9 +141,9 @@ public sealed class SignedRequestTests(TestServers servers) : IAsyncLifetime
 
     private static string Sign(byte[] body, DateTimeOffset at) => RequestSignatures.Sign(Encoding.UTF8.GetBytes(Secret), body, at.ToUnixTimeSeconds());
 
-    private async Task<HttpResponseMessage> SendAsync(TestPartner partner, byte[] body, string? signature)
+    private async Task<HttpResponseMessage> SendAsync(TestPartner partner, byte[] body, string? signature, GatewayFactory? gateway = null)
     {
-        using var client = _harness.PartnerClient(partner.ApiKey);
+        using var client = _harness.PartnerClient(partner.ApiKey, gateway);
         using var request = Request(body, signature);
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
