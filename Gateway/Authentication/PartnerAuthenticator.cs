@@ -78,7 +78,7 @@ public sealed class PartnerAuthenticator(
         }
 
         var header = context.Request.Headers[RequestSignatures.SignatureHeader].ToString();
-        switch (RequestSignatures.VerifySigned(secret, body, header, time.GetUtcNow(), SignatureWindow))
+        switch (RequestSignatures.VerifySigned(secret, body, header, time.GetUtcNow(), SignatureWindow, out var replayId))
         {
             case SignatureCheck.Stale:
                 return AuthResult.Unauthorized("The request signature's timestamp is outside the accepted 5-minute window.");
@@ -86,7 +86,7 @@ public sealed class PartnerAuthenticator(
                 return AuthResult.Unauthorized($"Sign the request in {RequestSignatures.SignatureHeader} (t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>).");
         }
 
-        return await FirstUseAsync(byKey.Partner.PartnerId, header)
+        return await FirstUseAsync(byKey.Partner.PartnerId, replayId)
             ? byKey
             : AuthResult.Unauthorized("This signed request was already received.");
     }
@@ -103,12 +103,15 @@ public sealed class PartnerAuthenticator(
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _adminKeyHash);
     }
 
-    /// <summary>Remembers each signature for twice the window; a second arrival is a replay.</summary>
-    private async Task<bool> FirstUseAsync(string partnerId, string signature)
+    /// <summary>
+    /// Remembers each signature for twice the window; a second arrival is a replay. Keyed by what the signature
+    /// proves (timestamp value and MAC bytes), not by the header's text, which a replayer can respell at will.
+    /// </summary>
+    private async Task<bool> FirstUseAsync(string partnerId, string replayId)
     {
         try
         {
-            var key = $"gateway:{{{partnerId}}}:signature:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(signature)))}";
+            var key = $"gateway:{{{partnerId}}}:signature:{replayId}";
             return await redis.GetDatabase().StringSetAsync(key, 1, 2 * SignatureWindow, When.NotExists);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

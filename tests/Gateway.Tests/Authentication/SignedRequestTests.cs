@@ -75,6 +75,35 @@ public sealed class SignedRequestTests(TestServers servers) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("hex in upper case")]
+    [InlineData("a space after the comma")]
+    [InlineData("an unknown part appended")]
+    [InlineData("a leading zero in t")]
+    [InlineData("the parts swapped")]
+    public async Task A_signed_request_resent_with_its_header_written_differently_is_refused_as_a_replay(string how)
+    {
+        var partner = await SignedPartnerAsync();
+        var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = Sign(Body, DateTimeOffset.FromUnixTimeSeconds(at));
+        var mac = signature[(signature.IndexOf("v1=", StringComparison.Ordinal) + 3)..];
+        var rewritten = how switch
+        {
+            "hex in upper case" => $"t={at},v1={mac.ToUpperInvariant()}",
+            "a space after the comma" => $"t={at}, v1={mac}",
+            "an unknown part appended" => $"{signature},x=1",
+            "a leading zero in t" => $"t=0{at},v1={mac}",
+            _ => $"v1={mac},t={at}",
+        };
+
+        using var first = await SendAsync(partner, Body, signature);
+        using var replay = await SendAsync(partner, Body, rewritten);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Contains("already received", (await replay.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("tampered body")]
     [InlineData("wrong secret")]
     [InlineData("garbage header")]
