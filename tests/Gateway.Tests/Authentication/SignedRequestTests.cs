@@ -103,6 +103,77 @@ public sealed class SignedRequestTests(TestServers servers) : IAsyncLifetime
         Assert.Contains("already received", (await replay.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_signed_request_refused_by_the_rate_limit_is_accepted_when_resent_as_is_after_retry_after()
+    {
+        var partner = await SignedPartnerAsync(perSecond: 1, burst: 1);
+        var bodyB = Encoding.UTF8.GetBytes("ISA*second*~");
+        var signatureB = Sign(bodyB, DateTimeOffset.UtcNow);
+
+        using var a = await SendAsync(partner, Body, Sign(Body, DateTimeOffset.UtcNow));
+        using var limited = await SendAsync(partner, bodyB, signatureB);
+        Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        var retryAfter = int.Parse(limited.Header("Retry-After")!, System.Globalization.CultureInfo.InvariantCulture);
+        await Task.Delay(TimeSpan.FromSeconds(retryAfter), TestContext.Current.CancellationToken);
+        using var retried = await SendAsync(partner, bodyB, signatureB);
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        using var replay = await SendAsync(partner, bodyB, signatureB);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("destination down", HttpStatusCode.BadGateway)]
+    [InlineData("destination too slow", HttpStatusCode.GatewayTimeout)]
+    public async Task A_signed_request_the_gateway_could_not_deliver_can_be_resent_as_is(string how, HttpStatusCode expected)
+    {
+        var partner = await SignedPartnerAsync();
+        var gateway = await _harness.StartGatewayAsync(how == "destination down"
+            ? new Dictionary<string, string?> { ["services:threepl-adapter:http:0"] = $"http://127.0.0.1:{FreePort.Next()}" }
+            : new Dictionary<string, string?> { ["Gateway:Routes:3pl:TimeoutSeconds"] = "1" });
+        var path = how == "destination down" ? "/partners/3pl/edi" : "/partners/3pl/edi?delayMs=3000";
+        var signature = Sign(Body, DateTimeOffset.UtcNow);
+
+        using var first = await SendAsync(partner, Body, signature, gateway, path);
+        using var resent = await SendAsync(partner, Body, signature, gateway, path);
+
+        Assert.Equal(expected, first.StatusCode);
+        Assert.Equal(expected, resent.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(500)]
+    [InlineData(503)]
+    public async Task A_signed_request_the_destination_answered_cannot_be_replayed_whatever_it_answered(int status)
+    {
+        var partner = await SignedPartnerAsync();
+        var signature = Sign(Body, DateTimeOffset.UtcNow);
+
+        using var first = await SendAsync(partner, Body, signature, path: $"/partners/3pl/edi?status={status}");
+        using var replay = await SendAsync(partner, Body, signature, path: $"/partners/3pl/edi?status={status}");
+
+        Assert.Equal(status, (int)first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_copies_of_one_signed_request_are_forwarded_once()
+    {
+        var partner = await SignedPartnerAsync(perSecond: 1, burst: 1);
+        var signature = Sign(Body, DateTimeOffset.UtcNow);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await SendAsync(partner, Body, signature);
+            return response.StatusCode;
+        }));
+
+        Assert.Single(statuses, s => s == HttpStatusCode.OK);
+        Assert.Single(_harness.Destinations["threepl-adapter"].Received, r => r.Header("X-Partner-Id") == partner.PartnerId);
+    }
+
     [Theory]
     [InlineData("tampered body")]
     [InlineData("wrong secret")]
@@ -161,25 +232,26 @@ public sealed class SignedRequestTests(TestServers servers) : IAsyncLifetime
         Assert.DoesNotContain(_harness.Destinations["threepl-adapter"].Received, r => r.Header("X-Partner-Id") == partner.PartnerId);
     }
 
-    private async Task<TestPartner> SignedPartnerAsync()
+    private async Task<TestPartner> SignedPartnerAsync(int perSecond = 1000, int burst = 1000)
     {
-        var partner = await _harness.CreatePartnerAsync(["3pl"], kind: "3pl", channel: "3pl");
+        var partner = await _harness.CreatePartnerAsync(["3pl"], perSecond, burst, kind: "3pl", channel: "3pl");
         await _harness.SetWebhookSecretAsync(partner.PartnerId, Secret);
         return partner;
     }
 
     private static string Sign(byte[] body, DateTimeOffset at) => RequestSignatures.Sign(Encoding.UTF8.GetBytes(Secret), body, at.ToUnixTimeSeconds());
 
-    private async Task<HttpResponseMessage> SendAsync(TestPartner partner, byte[] body, string? signature, GatewayFactory? gateway = null)
+    private async Task<HttpResponseMessage> SendAsync(
+        TestPartner partner, byte[] body, string? signature, GatewayFactory? gateway = null, string path = "/partners/3pl/edi")
     {
         using var client = _harness.PartnerClient(partner.ApiKey, gateway);
-        using var request = Request(body, signature);
+        using var request = Request(body, signature, path);
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    private static HttpRequestMessage Request(byte[] body, string? signature)
+    private static HttpRequestMessage Request(byte[] body, string? signature, string path = "/partners/3pl/edi")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/partners/3pl/edi") { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/edi-x12");
         if (signature is not null)
         {
