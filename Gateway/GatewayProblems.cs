@@ -15,6 +15,7 @@ public static class GatewayProblems
     public const string ShopDomainTaken = "shop_domain_taken";
     public const string KeyLimitReached = "key_limit_reached";
     public const string SecretsKeyMissing = "secrets_key_missing";
+    public const string WebhookSecretUnreadable = "webhook_secret_unreadable";
 
     public static ProblemHttpResult Problem(int status, string code, string? detail, string? title = null) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?> { [ProblemCodes.ExtensionName] = code });

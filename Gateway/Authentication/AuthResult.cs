@@ -10,6 +10,9 @@ public readonly record struct AuthResult(Partner? Partner, int Status, string? C
 {
     public bool Succeeded => Partner is not null;
 
+    /// <summary>The signature this request recorded as used, if any (signed 3PL requests while Redis answers).</summary>
+    public SignatureClaim? Claim { get; init; }
+
     public static AuthResult Success(Partner partner) => new(partner, StatusCodes.Status200OK, null, null, null);
 
     public static AuthResult Unauthorized(string detail) =>
@@ -17,3 +20,9 @@ public readonly record struct AuthResult(Partner? Partner, int Status, string? C
 
     public static AuthResult Failed(int status, string code, string title, string detail) => new(null, status, code, title, detail);
 }
+
+/// <summary>
+/// A signature recorded in Redis as used by one request. The record holds a token of that request alone, so only it
+/// can take the record back (when the request never reached its destination), never a later holder of the same key.
+/// </summary>
+public sealed record SignatureClaim(string Key, string Token);

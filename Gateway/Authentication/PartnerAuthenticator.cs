@@ -13,6 +13,9 @@ public sealed class PartnerAuthenticator(
 {
     public static readonly TimeSpan SignatureWindow = TimeSpan.FromMinutes(5);
 
+    // Deletes the record only if it is still this request's, atomically.
+    private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
     private readonly byte[]? _adminKeyHash = options.Value.AdminKey is { Length: > 0 } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;
 
     public async ValueTask<AuthResult> ApiKeyAsync(HttpContext context)
@@ -44,6 +47,8 @@ public sealed class PartnerAuthenticator(
             return AuthResult.Unauthorized($"Shopify webhooks need {RequestSignatures.ShopifyShopHeader} and {RequestSignatures.ShopifyHmacHeader}.");
         }
 
+        // A secret this replica cannot decrypt is null here, so the webhook is refused like any mismatch (and the
+        // caller, who has proved nothing yet, does not learn that the shop exists).
         var partner = shop.Length <= 255 ? await directory.FindByShopDomainAsync(shop.Trim().ToLowerInvariant()) : null;
         return partner?.WebhookSecret is { } secret && RequestSignatures.VerifyShopify(secret, body, signature)
             ? AuthResult.Success(partner)
@@ -57,13 +62,26 @@ public sealed class PartnerAuthenticator(
     public async ValueTask<AuthResult> SignedAsync(HttpContext context, byte[] body)
     {
         var byKey = await ApiKeyAsync(context);
-        if (!byKey.Succeeded || byKey.Partner!.WebhookSecret is not { } secret)
+        if (!byKey.Succeeded)
+        {
+            return byKey;
+        }
+
+        if (byKey.Partner!.WebhookSecretUnreadable)
+        {
+            // The partner proved itself with its key, so it may learn that the fault is ours: a 503 it can retry, not a
+            // 401 that would send it rotating credentials that are fine.
+            return AuthResult.Failed(StatusCodes.Status503ServiceUnavailable, GatewayProblems.WebhookSecretUnreadable, "Request signature cannot be checked",
+                "The gateway cannot read your webhook secret, so it cannot verify signed requests; the distributor's operators are warned. Try again later.");
+        }
+
+        if (byKey.Partner.WebhookSecret is not { } secret)
         {
             return byKey;
         }
 
         var header = context.Request.Headers[RequestSignatures.SignatureHeader].ToString();
-        switch (RequestSignatures.VerifySigned(secret, body, header, time.GetUtcNow(), SignatureWindow))
+        switch (RequestSignatures.VerifySigned(secret, body, header, time.GetUtcNow(), SignatureWindow, out var replayId))
         {
             case SignatureCheck.Stale:
                 return AuthResult.Unauthorized("The request signature's timestamp is outside the accepted 5-minute window.");
@@ -71,9 +89,27 @@ public sealed class PartnerAuthenticator(
                 return AuthResult.Unauthorized($"Sign the request in {RequestSignatures.SignatureHeader} (t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>).");
         }
 
-        return await FirstUseAsync(byKey.Partner.PartnerId, header)
-            ? byKey
+        var (first, claim) = await FirstUseAsync(byKey.Partner.PartnerId, replayId);
+        return first
+            ? byKey with { Claim = claim }
             : AuthResult.Unauthorized("This signed request was already received.");
+    }
+
+    /// <summary>
+    /// Gives back a signature whose request the gateway refused after checking it (scope, suspension, rate limit,
+    /// quota) or could not deliver, so the partner can resend the same signed bytes. A signature whose request reached
+    /// the destination is never given back.
+    /// </summary>
+    public async Task ReleaseAsync(SignatureClaim claim)
+    {
+        try
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [claim.Key], [claim.Token]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Cannot give back the signature of a request that was not delivered ({Reason}); resending it unchanged is refused as a replay", ex.Message);
+        }
     }
 
     /// <summary>The operators' key, for the admin routes the gateway passes through to services.</summary>
@@ -88,19 +124,24 @@ public sealed class PartnerAuthenticator(
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _adminKeyHash);
     }
 
-    /// <summary>Remembers each signature for twice the window; a second arrival is a replay.</summary>
-    private async Task<bool> FirstUseAsync(string partnerId, string signature)
+    /// <summary>
+    /// Remembers each signature for twice the window; a second arrival is a replay. Keyed by what the signature
+    /// proves (timestamp value and MAC bytes), not by the header's text, which a replayer can respell at will.
+    /// </summary>
+    private async Task<(bool First, SignatureClaim? Claim)> FirstUseAsync(string partnerId, string replayId)
     {
+        // Recorded before the rate limit and forwarding, so that of concurrent copies only one can go on; the
+        // middleware gives the record back if that one is not delivered.
+        var claim = new SignatureClaim($"gateway:{{{partnerId}}}:signature:{replayId}", Guid.NewGuid().ToString("N"));
         try
         {
-            var key = $"gateway:{{{partnerId}}}:signature:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(signature)))}";
-            return await redis.GetDatabase().StringSetAsync(key, 1, 2 * SignatureWindow, When.NotExists);
+            return await redis.GetDatabase().StringSetAsync(claim.Key, claim.Token, 2 * SignatureWindow, When.NotExists) ? (true, claim) : (false, null);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The timestamp window still bounds replays while Redis is down.
             logger.LogWarning("Cannot check signature replays ({Reason}); relying on the timestamp window", ex.Message);
-            return true;
+            return (true, null);
         }
     }
 }

@@ -29,10 +29,15 @@ public static class RequestSignatures
     /// <summary>
     /// The generic signed-request scheme (3PLs): <c>X-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret,
     /// t + "." + raw body)&gt;</c>. A timestamp further than <paramref name="window"/> from now either way is refused,
-    /// which stops replays of captured requests after that window.
+    /// which stops replays of captured requests after that window. A valid signature's <paramref name="replayId"/> is
+    /// what it signs and proves, whatever the header's spelling (hex case, spaces, leading zeros in <c>t</c>, order
+    /// and unknown parts are all accepted): the timestamp's value and the MAC's bytes. Replays are recognised by it,
+    /// so rewriting the header of a captured request does not make it a new one.
     /// </summary>
-    public static SignatureCheck VerifySigned(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> body, string? header, DateTimeOffset now, TimeSpan window)
+    public static SignatureCheck VerifySigned(
+        ReadOnlySpan<byte> secret, ReadOnlySpan<byte> body, string? header, DateTimeOffset now, TimeSpan window, out string replayId)
     {
+        replayId = "";
         if (!TryParse(header, out var timestamp, out var signature))
         {
             return SignatureCheck.Invalid;
@@ -54,7 +59,13 @@ public static class RequestSignatures
         hmac.AppendData(body);
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         hmac.GetHashAndReset(expected);
-        return CryptographicOperations.FixedTimeEquals(expected, given) ? SignatureCheck.Valid : SignatureCheck.Invalid;
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            return SignatureCheck.Invalid;
+        }
+
+        replayId = string.Create(CultureInfo.InvariantCulture, $"{timestamp}:{Convert.ToHexStringLower(given)}");
+        return SignatureCheck.Valid;
     }
 
     /// <summary>Builds the header a signer sends (used by tests, the sandbox and partners' docs).</summary>

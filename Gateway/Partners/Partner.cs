@@ -25,6 +25,13 @@ public sealed class Partner
 
     public byte[]? WebhookSecret { get; init; }
 
+    /// <summary>
+    /// A secret is stored but this replica cannot decrypt it (no <c>Gateway:SecretsKey</c>, or another one than it was
+    /// stored under). <see cref="WebhookSecret"/> is then null too, which must not be read as "no secret, no signature
+    /// needed": every signature check fails closed.
+    /// </summary>
+    public bool WebhookSecretUnreadable { get; init; }
+
     /// <summary>Active keys only (at most two): public key id and SHA-256 of the whole key.</summary>
     public required IReadOnlyList<(string KeyId, byte[] Hash)> Keys { get; init; }
 

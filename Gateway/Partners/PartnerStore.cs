@@ -13,7 +13,7 @@ public enum StoreResult
 }
 
 /// <summary>The partner registry in gatewaydb, in plain SQL.</summary>
-public sealed class PartnerStore(NpgsqlDataSource dataSource, SecretProtector secrets)
+public sealed class PartnerStore(NpgsqlDataSource dataSource, SecretProtector secrets, ILogger<PartnerStore> logger)
 {
     public const int MaxActiveKeys = 2;
 
@@ -46,6 +46,16 @@ public sealed class PartnerStore(NpgsqlDataSource dataSource, SecretProtector se
         var scopes = PartnerScopeNames.Parse(reader.GetFieldValue<string[]>(4));
         var keyIds = reader.GetFieldValue<string[]>(10);
         var keyHashes = reader.GetFieldValue<byte[][]>(11);
+        var cipher = reader.IsDBNull(9) ? null : reader.GetFieldValue<byte[]>(9);
+        var secret = cipher is null ? null : secrets.Unprotect(partnerId, cipher);
+        if (cipher is not null && secret is null)
+        {
+            // Once per load (the cache keeps a partner for seconds), so an operator sees it without a flood.
+            logger.LogWarning(
+                "The webhook secret of partner {PartnerId} cannot be decrypted ({Reason}); its signed requests are refused until the key is restored or the secret is set again",
+                partnerId, secrets.IsConfigured ? "it was stored under another Gateway:SecretsKey" : "Gateway:SecretsKey is not set");
+        }
+
         return new Partner
         {
             PartnerId = partnerId,
@@ -56,7 +66,8 @@ public sealed class PartnerStore(NpgsqlDataSource dataSource, SecretProtector se
             ScopesHeader = string.Join(',', PartnerScopeNames.ToNames(scopes)),
             RateLimit = new RatePolicy(reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7)),
             ShopDomain = reader.IsDBNull(8) ? null : reader.GetString(8),
-            WebhookSecret = reader.IsDBNull(9) ? null : secrets.Unprotect(partnerId, reader.GetFieldValue<byte[]>(9)),
+            WebhookSecret = secret,
+            WebhookSecretUnreadable = cipher is not null && secret is null,
             Keys = [.. keyIds.Zip(keyHashes)],
         };
     }

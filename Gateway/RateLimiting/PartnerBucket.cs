@@ -4,7 +4,9 @@ namespace Distribution.Aspire.Gateway.RateLimiting;
 
 /// <summary>
 /// One partner's budget as seen by this replica: tokens leased from the shared Redis bucket, the last word from
-/// Redis about the shared bucket and quota, and the local fallback limiter for Redis outages.
+/// Redis about the shared bucket and quota, and the local fallback limiter for Redis outages. What the fallback
+/// allows is a debt that the next lease charges to the shared bucket and quota, and a fallback starts from what
+/// Redis last said was left, so going back and forth between Redis and the fallback adds nothing to the budget.
 /// </summary>
 internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId)
 {
@@ -17,13 +19,19 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
     private int _lowWater;
     private long _leaseExpires;
     private int _leaseDay;
-    private int _sharedTokensLeft = -1;
+    private bool _sharedKnown;
+    private int _sharedTokensLeft;
+    private long _sharedAt;
     private long _deniedUntil;
     private int _quotaDeniedDay = -1;
     private long _quotaUsed;
     private int _quotaUsedDay = -1;
     private Task? _pending;
     private LocalTokenBucket? _fallback;
+    private double _debtTokens;
+    private long _debtRequests;
+    private int _debtDay = -1;
+    private DebtBatch? _debtInFlight;
 
     public async ValueTask<RateDecision> AcquireAsync(RatePolicy policy)
     {
@@ -49,7 +57,7 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
                     _policy = policy;
                     _deniedUntil = 0;
                     _quotaDeniedDay = -1;
-                    _fallback = null;
+                    DropFallback(now);
                 }
 
                 if (_local > 0 && now < _leaseExpires && _leaseDay == today)
@@ -76,7 +84,8 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
 
                 if (!limiter.RedisAvailable(now))
                 {
-                    _fallback ??= new LocalTokenBucket(policy, limiter.Options.Replicas, _quotaUsedDay == today ? _quotaUsed : 0, now, today, _time.TimestampFrequency);
+                    _fallback ??= new LocalTokenBucket(
+                        policy, limiter.Options.Replicas, QuotaUsedEstimate(today), SharedTokensEstimate(policy, now), now, today, _time.TimestampFrequency);
                     return _fallback.TryAcquire(now, today, ticksUntilTomorrow);
                 }
 
@@ -112,7 +121,7 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
         // Lease a quarter of what the shared bucket had left, at most LeaseSeconds' worth of the rate: near an
         // empty bucket every replica asks for one token at a time, so the limit stays exact where it matters.
         var maxLease = Math.Max(1, (int)(policy.PerSecond * limiter.Options.LeaseSeconds));
-        var known = _sharedTokensLeft < 0 ? policy.Burst : _sharedTokensLeft;
+        var known = _sharedKnown ? Math.Max(0, _sharedTokensLeft) : policy.Burst;
         var want = Math.Clamp(known / 4, 1, maxLease);
         if (policy.DailyQuota is int quota)
         {
@@ -124,7 +133,24 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
         // cannot strand any; without this a slow partner's concurrent requests would queue one Redis call each.
         want = Math.Max(want, _waiting);
 
-        return new TokenBucketScript.RatePolicyArgs(policy.PerSecond, policy.Burst, want, giveBack, policy.DailyQuota ?? 0, quotaGiveBack);
+        // What the fallback allowed goes with this lease. A batch stays the same (id included) until a lease carrying
+        // it gets an answer, so a call that timed out after Redis ran it does not charge the same requests twice.
+        if (_fallback is not null)
+        {
+            AddDebt(_fallback.TakeDebt(now));
+        }
+
+        if (_debtInFlight is null && (_debtTokens > 0 || _debtRequests > 0))
+        {
+            _debtInFlight = new DebtBatch(Guid.NewGuid().ToString("N"), _debtTokens, _debtRequests, _debtDay);
+            _debtTokens = 0;
+            _debtRequests = 0;
+        }
+
+        var debt = _debtInFlight;
+        return new TokenBucketScript.RatePolicyArgs(
+            policy.PerSecond, policy.Burst, want, giveBack, policy.DailyQuota ?? 0, quotaGiveBack,
+            debt?.Tokens ?? 0, debt is { } batch && batch.Day == today ? batch.Requests : 0, debt?.Id);
     }
 
     private async Task LeaseAsync(TokenBucketScript.RatePolicyArgs args, int day)
@@ -151,10 +177,17 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
             }
 
             var now = _time.GetTimestamp();
+            if (_debtInFlight?.Id == args.DebtId)
+            {
+                _debtInFlight = null;
+            }
+
+            _sharedKnown = true;
             _sharedTokensLeft = taken.TokensLeft;
+            _sharedAt = now;
             _quotaUsed = taken.QuotaUsed;
             _quotaUsedDay = day;
-            _fallback = null;
+            DropFallback(now);
             if (taken.Granted > 0)
             {
                 _local += taken.Granted;
@@ -175,9 +208,52 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
         }
     }
 
+    /// <summary>Redis answers again (or the limits changed): the fallback's debt waits for the next lease, the fallback goes.</summary>
+    private void DropFallback(long now)
+    {
+        if (_fallback is not null)
+        {
+            AddDebt(_fallback.TakeDebt(now));
+            _fallback = null;
+        }
+    }
+
+    private void AddDebt((double Tokens, long Requests, int Day) debt)
+    {
+        _debtTokens += debt.Tokens;
+        if (debt.Day != _debtDay)
+        {
+            // Requests of a day that is over no longer count against any quota.
+            _debtRequests = 0;
+            _debtDay = debt.Day;
+        }
+
+        _debtRequests += debt.Requests;
+    }
+
+    /// <summary>
+    /// What the shared bucket holds now, as far as this replica knows: Redis's last answer, refilled since, less the
+    /// fallback's spending Redis has not been told of. Null before any answer (a fallback then starts full).
+    /// </summary>
+    private double? SharedTokensEstimate(RatePolicy policy, long now)
+    {
+        if (!_sharedKnown)
+        {
+            return null;
+        }
+
+        var refilled = Math.Min(policy.Burst, _sharedTokensLeft + ((now - _sharedAt) * (double)policy.PerSecond / _time.TimestampFrequency));
+        return refilled - _debtTokens - (_debtInFlight?.Tokens ?? 0);
+    }
+
+    private long QuotaUsedEstimate(int today) =>
+        (_quotaUsedDay == today ? _quotaUsed : 0)
+        + (_debtDay == today ? _debtRequests : 0)
+        + (_debtInFlight is { } batch && batch.Day == today ? batch.Requests : 0);
+
     private RateDecision Allowed(RatePolicy policy)
     {
-        var remaining = Math.Min(policy.Burst, Math.Max(0, _sharedTokensLeft) + _local);
+        var remaining = Math.Min(policy.Burst, Math.Max(0, _sharedKnown ? _sharedTokensLeft : 0) + _local);
         return new RateDecision(RateVerdict.Allowed, policy.Burst, remaining, (int)Math.Ceiling((policy.Burst - remaining) / (double)policy.PerSecond));
     }
 
@@ -189,16 +265,40 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
 
     private static string DayKey(int day) => DateOnly.FromDayNumber(day).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The per-replica limiter used while Redis is unreachable: this replica's share of rate, burst and quota.</summary>
-    private sealed class LocalTokenBucket(RatePolicy policy, int replicas, long quotaUsedBefore, long now, int today, long frequency)
+    /// <summary>
+    /// The per-replica limiter used while Redis is unreachable: this replica's share of rate, burst and quota. It starts
+    /// from its share of what the shared bucket holds (not full: a Redis that keeps failing and recovering would
+    /// otherwise hand out a burst each time) and keeps a shadow of the level it would have had without spending;
+    /// the difference is the debt the next lease charges to the shared bucket.
+    /// </summary>
+    private sealed class LocalTokenBucket
     {
-        private readonly double _rate = Math.Max(policy.PerSecond / (double)Math.Max(1, replicas), 0.001);
-        private readonly double _burst = Math.Max(1, policy.Burst / (double)Math.Max(1, replicas));
-        private long _quotaShare = QuotaShare(policy, replicas, quotaUsedBefore);
-        private double _tokens = Math.Max(1, policy.Burst / (double)Math.Max(1, replicas));
-        private long _refilledAt = now;
-        private int _day = today;
+        private readonly RatePolicy _policy;
+        private readonly int _replicas;
+        private readonly long _frequency;
+        private readonly double _rate;
+        private readonly double _burst;
+        private long _quotaShare;
+        private double _tokens;
+        private double _shadow;
+        private long _refilledAt;
+        private int _day;
         private long _quotaUsed;
+        private long _unchargedRequests;
+
+        public LocalTokenBucket(RatePolicy policy, int replicas, long quotaUsedBefore, double? sharedTokens, long now, int today, long frequency)
+        {
+            _policy = policy;
+            _replicas = Math.Max(1, replicas);
+            _frequency = frequency;
+            _rate = Math.Max(policy.PerSecond / (double)_replicas, 0.001);
+            _burst = Math.Max(1, policy.Burst / (double)_replicas);
+            _quotaShare = QuotaShare(policy, _replicas, quotaUsedBefore);
+            _tokens = sharedTokens is double shared ? Math.Min(_burst, shared / _replicas) : _burst;
+            _shadow = _tokens;
+            _refilledAt = now;
+            _day = today;
+        }
 
         public RateDecision TryAcquire(long now, int today, long ticksUntilTomorrow)
         {
@@ -206,27 +306,49 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
             {
                 _day = today;
                 _quotaUsed = 0;
-                _quotaShare = QuotaShare(policy, replicas, 0);
+                _unchargedRequests = 0;
+                _quotaShare = QuotaShare(_policy, _replicas, 0);
             }
 
-            _tokens = Math.Min(_burst, _tokens + ((now - _refilledAt) * _rate / frequency));
-            _refilledAt = now;
+            Refill(now);
             if (_quotaUsed >= _quotaShare)
             {
-                return QuotaExceeded(policy, ticksUntilTomorrow);
+                return QuotaExceeded(_policy, ticksUntilTomorrow);
             }
 
             if (_tokens < 1)
             {
-                return new RateDecision(RateVerdict.RateExceeded, policy.Burst, 0, Math.Max(1, (int)Math.Ceiling((1 - _tokens) / _rate)));
+                return new RateDecision(RateVerdict.RateExceeded, _policy.Burst, 0, Math.Max(1, (int)Math.Ceiling((1 - _tokens) / _rate)));
             }
 
             _tokens--;
             _quotaUsed++;
-            return new RateDecision(RateVerdict.Allowed, policy.Burst, (int)_tokens, (int)Math.Ceiling((_burst - _tokens) / _rate));
+            _unchargedRequests++;
+            return new RateDecision(RateVerdict.Allowed, _policy.Burst, (int)_tokens, (int)Math.Ceiling((_burst - _tokens) / _rate));
+        }
+
+        /// <summary>What was spent since the last call, in tokens (refill the cap wasted included) and in requests of the day.</summary>
+        public (double Tokens, long Requests, int Day) TakeDebt(long now)
+        {
+            Refill(now);
+            var debt = (Math.Max(0, _shadow - _tokens), _unchargedRequests, _day);
+            _shadow = _tokens;
+            _unchargedRequests = 0;
+            return debt;
+        }
+
+        private void Refill(long now)
+        {
+            var refill = (now - _refilledAt) * _rate / _frequency;
+            _tokens = Math.Min(_burst, _tokens + refill);
+            _shadow = Math.Min(_burst, _shadow + refill);
+            _refilledAt = now;
         }
 
         private static long QuotaShare(RatePolicy policy, int replicas, long usedBefore) =>
-            policy.DailyQuota is int quota ? Math.Max(0, (quota - usedBefore) / Math.Max(1, replicas)) : long.MaxValue;
+            policy.DailyQuota is int quota ? Math.Max(0, (quota - usedBefore) / replicas) : long.MaxValue;
     }
+
+    /// <summary>Fallback spending sent to Redis under one id until a lease carrying it is answered.</summary>
+    private sealed record DebtBatch(string Id, double Tokens, long Requests, int Day);
 }

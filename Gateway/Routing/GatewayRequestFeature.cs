@@ -1,3 +1,4 @@
+using Distribution.Aspire.Gateway.Authentication;
 using Distribution.Aspire.Gateway.Partners;
 
 namespace Distribution.Aspire.Gateway.Routing;
@@ -10,6 +11,9 @@ public sealed class GatewayRequestFeature(RouteGroup group)
     public Partner? Partner { get; set; }
 
     public long RequestBytes { get; set; }
+
+    /// <summary>The signature this request used up, to give back if the request does not reach its destination.</summary>
+    public SignatureClaim? SignatureClaim { get; set; }
 
     /// <summary>The problem code when the gateway itself refused the request (not set for a destination's own answers).</summary>
     public string? RefusalCode { get; set; }

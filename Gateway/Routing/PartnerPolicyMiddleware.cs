@@ -49,7 +49,7 @@ internal sealed class PartnerPolicyMiddleware(
             {
                 StampForwardedHeaders(context.Request.Headers, group, request.Partner);
                 await next(context);
-                await MapForwardingErrorAsync(context);
+                await MapForwardingErrorAsync(context, request);
             }
         }
         finally
@@ -122,16 +122,17 @@ internal sealed class PartnerPolicyMiddleware(
 
         var partner = auth.Partner!;
         request.Partner = partner;
+        request.SignatureClaim = auth.Claim;
         if (partner.Suspended)
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, GatewayProblems.PartnerSuspended,
+            await RefuseAsync(context, request, StatusCodes.Status403Forbidden, GatewayProblems.PartnerSuspended,
                 "Partner suspended", "Your access is suspended; contact the distributor.");
             return false;
         }
 
         if ((partner.Scopes & group.Scope) == 0)
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, GatewayProblems.ScopeNotGranted,
+            await RefuseAsync(context, request, StatusCodes.Status403Forbidden, GatewayProblems.ScopeNotGranted,
                 "Scope not granted", $"Your credentials do not grant the '{group.Name}' scope.");
             return false;
         }
@@ -146,16 +147,35 @@ internal sealed class PartnerPolicyMiddleware(
         context.Response.Headers.RetryAfter = decision.ResetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (decision.Verdict == RateVerdict.QuotaExceeded)
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, GatewayProblems.QuotaExceeded,
+            await RefuseAsync(context, request, StatusCodes.Status429TooManyRequests, GatewayProblems.QuotaExceeded,
                 "Daily quota exhausted", "The daily request quota resets at 00:00 UTC.");
         }
         else
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited,
+            await RefuseAsync(context, request, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited,
                 "Rate limit exceeded", $"Retry after {decision.ResetSeconds} s.");
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A refusal after the signature was checked: the request goes nowhere, so its signature is given back before the
+    /// answer leaves, and the partner's retry of the very same bytes (after <c>Retry-After</c>) is not taken for a replay.
+    /// </summary>
+    private async Task RefuseAsync(HttpContext context, GatewayRequestFeature request, int status, string code, string title, string? detail)
+    {
+        await ReleaseSignatureAsync(request);
+        await GatewayProblems.WriteAsync(context, status, code, title, detail);
+    }
+
+    private async Task ReleaseSignatureAsync(GatewayRequestFeature request)
+    {
+        if (request.SignatureClaim is { } claim)
+        {
+            request.SignatureClaim = null;
+            await authenticator.ReleaseAsync(claim);
+        }
     }
 
     /// <summary>
@@ -211,15 +231,25 @@ internal sealed class PartnerPolicyMiddleware(
         GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge,
             "Request body too large", $"This route accepts bodies up to {group.MaxBodyBytes} bytes.");
 
-    /// <summary>YARP leaves a failed forward as a bare status code; partners get problem details instead.</summary>
-    private static Task MapForwardingErrorAsync(HttpContext context)
+    /// <summary>
+    /// YARP leaves a failed forward as a bare status code; partners get problem details instead. When the destination
+    /// never answered (not reached, or no answer in time), the request's signature is given back, so the retry these
+    /// answers invite can send the same signed bytes; once the destination has answered, the signature stays used.
+    /// </summary>
+    private async Task MapForwardingErrorAsync(HttpContext context, GatewayRequestFeature request)
     {
         if (context.GetForwarderErrorFeature() is not { } failure || context.Response.HasStarted)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return failure.Error switch
+        if (failure.Error is ForwarderError.Request or ForwarderError.RequestCreation or ForwarderError.RequestTimedOut
+            or ForwarderError.RequestBodyDestination or ForwarderError.NoAvailableDestinations)
+        {
+            await ReleaseSignatureAsync(request);
+        }
+
+        await (failure.Error switch
         {
             ForwarderError.RequestCanceled => Task.CompletedTask,
             ForwarderError.RequestTimedOut => GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, ProblemCodes.Timeout,
@@ -232,7 +262,7 @@ internal sealed class PartnerPolicyMiddleware(
                 "Request body could not be read", null),
             _ => GatewayProblems.WriteAsync(context, StatusCodes.Status502BadGateway, GatewayProblems.UpstreamUnavailable,
                 "Destination unreachable", "The service behind this route could not be reached; try again shortly."),
-        };
+        });
     }
 
     private static bool IsTooLarge(Exception? error) => error switch

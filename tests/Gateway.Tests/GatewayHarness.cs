@@ -67,9 +67,19 @@ public sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>Another replica: same database, same Redis, its own port and memory.</summary>
-    public async Task<GatewayFactory> StartGatewayAsync(Action<IWebHostBuilder>? configure = null)
+    public Task<GatewayFactory> StartGatewayAsync(Action<IWebHostBuilder>? configure = null) =>
+        StartGatewayAsync(new Dictionary<string, string?>(), configure);
+
+    /// <summary>Another replica whose settings differ from the harness's in <paramref name="overrides"/> (e.g. another secrets key).</summary>
+    public async Task<GatewayFactory> StartGatewayAsync(IDictionary<string, string?> overrides, Action<IWebHostBuilder>? configure = null)
     {
-        var gateway = await GatewayFactory.StartAsync(_servers, Settings, configure);
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        var gateway = await GatewayFactory.StartAsync(_servers, settings, configure);
         _gateways.Add(gateway);
         return gateway;
     }

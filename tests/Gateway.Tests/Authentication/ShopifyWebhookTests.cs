@@ -133,6 +133,19 @@ public sealed class ShopifyWebhookTests(TestServers servers) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
+    [Fact]
+    public async Task A_shop_whose_stored_secret_cannot_be_decrypted_is_refused_even_with_a_valid_signature()
+    {
+        var (_, shop) = await CreateShopAsync(Vector3Secret);
+        var otherKey = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+        var gateway = await _harness.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway:SecretsKey"] = otherKey });
+
+        using var response = await SendAsync(shop, Encoding.UTF8.GetBytes(Vector3Body), Vector3Hmac, gateway);
+
+        // 401 like any other mismatch: an unauthenticated caller must not learn that this shop exists.
+        Assert.Equal((HttpStatusCode.Unauthorized, "unauthorized"), (response.StatusCode, await response.ProblemCodeAsync()));
+    }
+
     private async Task<(TestPartner Partner, string Shop)> CreateShopAsync(string secret)
     {
         var shop = $"{GatewayHarness.NewPartnerId("shop")}.myshopify.com";
@@ -141,9 +154,9 @@ public sealed class ShopifyWebhookTests(TestServers servers) : IAsyncLifetime
         return (partner, shop);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string shop, byte[] body, string hmac)
+    private async Task<HttpResponseMessage> SendAsync(string shop, byte[] body, string hmac, GatewayFactory? gateway = null)
     {
-        using var client = _harness.Client();
+        using var client = _harness.Client(gateway);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/partners/shopify/webhooks") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("X-Shopify-Topic", "orders/create");
