@@ -192,13 +192,14 @@ public static class AmazonSettlementReport
 
     private static SettlementLine? ReadLine(List<ReportError> errors, int line, string[] fields, Func<string[], string, string> field)
     {
-        var before = errors.Count;
-        var transactionType = Required(errors, line, "transaction-type", field(fields, "transaction-type"));
-        var amountType = Required(errors, line, "amount-type", field(fields, "amount-type"));
-        var description = Required(errors, line, "amount-description", field(fields, "amount-description"));
-        var amount = Amount(errors, line, "amount", field(fields, "amount"));
-        var posted = Date(errors, line, "posted-date-time", field(fields, "posted-date-time"), required: false)
-                     ?? Date(errors, line, "posted-date", field(fields, "posted-date"), required: false);
+        // This row's own problems: once the report's list is full it no longer grows, and could not tell a bad row from a good one.
+        var problems = new List<ReportError>();
+        var transactionType = Required(problems, line, "transaction-type", field(fields, "transaction-type"));
+        var amountType = Required(problems, line, "amount-type", field(fields, "amount-type"));
+        var description = Required(problems, line, "amount-description", field(fields, "amount-description"));
+        var amount = Amount(problems, line, "amount", field(fields, "amount"));
+        var posted = Date(problems, line, "posted-date-time", field(fields, "posted-date-time"), required: false)
+                     ?? Date(problems, line, "posted-date", field(fields, "posted-date"), required: false);
         int? quantity = null;
         var quantityText = field(fields, "quantity-purchased");
         if (quantityText.Length > 0)
@@ -209,21 +210,26 @@ public static class AmazonSettlementReport
             }
             else
             {
-                Add(errors, new ReportError(line, "quantity-purchased", $"quantity-purchased '{Shorten(quantityText)}' is not a whole number from 0 to 1000000."));
+                Add(problems, new ReportError(line, "quantity-purchased", $"quantity-purchased '{Shorten(quantityText)}' is not a whole number from 0 to 1000000."));
             }
         }
 
-        var orderId = Optional(errors, line, "order-id", field(fields, "order-id"), SettlementValues.MaxIdLength);
-        var sku = Optional(errors, line, "sku", field(fields, "sku"), SettlementValues.MaxIdLength);
+        var orderId = Optional(problems, line, "order-id", field(fields, "order-id"), SettlementValues.MaxIdLength);
+        var sku = Optional(problems, line, "sku", field(fields, "sku"), SettlementValues.MaxIdLength);
         var reference = string.Join('/',
             field(fields, "shipment-id"), field(fields, "adjustment-id"), field(fields, "order-item-code"),
             field(fields, "merchant-adjustment-item-id"), field(fields, PromotionId));
         if (!SettlementValues.IsText(reference, 400))
         {
-            Add(errors, new ReportError(line, "shipment-id", "Ids are too long or hold control characters."));
+            Add(problems, new ReportError(line, "shipment-id", "Ids are too long or hold control characters."));
         }
 
-        return errors.Count > before
+        foreach (var problem in problems)
+        {
+            Add(errors, problem);
+        }
+
+        return problems.Count > 0
             ? null
             : new SettlementLine(line, orderId, transactionType!, amountType!, description!, amount!.Value, sku, quantity, posted, reference.Trim('/').Length == 0 ? null : reference);
     }

@@ -88,10 +88,10 @@ public static class Reconciler
                 found.Add(new Finding(reference, R.Duplicate, 0m, actual,
                     $"Order {reference} was already settled ({F(settledBefore)} in settlement {string.Join(", ", prior!.Settlements)}); this settles it again.", saleLines));
             }
-            else if (Within(actual, total, rules, null) || Within(settledBefore + actual, total, rules, null)
-                     || (facts.Status == "partially_shipped" && settledBefore + actual < total))
+            else if (Within(settledBefore + actual, total, rules, null) || (facts.Status == "partially_shipped" && settledBefore + actual < total))
             {
-                // A split shipment settles in parts; the parts add up to the total.
+                // A split shipment settles in parts; the parts add up to the total. A part that alone equals the total is
+                // a charge in full on top of what was paid before, not a match.
                 (matchedExpected, matchedActual, matchedReason) = (total - settledBefore, actual, "The sale matches the order total.");
             }
             else

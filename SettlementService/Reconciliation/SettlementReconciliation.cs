@@ -31,6 +31,15 @@ public sealed class SettlementReconciliation(IEventBus bus, IOptions<SettlementO
             activity?.SetTag("settlement.id", settlementId);
             activity?.SetTag("settlement.external_id", header.ExternalId);
             var references = settlement.Lines.Select(l => l.OrderReference).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+
+            // Two settlements paying one order, reconciled side by side, would each miss the other's uncommitted lines and
+            // both match. A channel settles a few times a day, so reconciling its settlements one at a time costs nothing.
+            await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction))
+            {
+                serialize.Parameters.AddWithValue("key", $"settlement-reconciliation:{header.Channel}");
+                await serialize.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             var (orders, prior) = await ReconciliationFacts.LoadAsync(connection, transaction, settlementId, header.Channel, header.PartnerId, references, cancellationToken);
             outcome = Reconciler.Reconcile(settlement, kinds, rules, orders, prior);
             activity?.SetTag("settlement.orders", references.Length);

@@ -260,6 +260,36 @@ public sealed class AmazonReconciliationTests(AmazonFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task Two_reports_settling_the_same_orders_at_the_same_time_settle_each_order_once()
+    {
+        var orders = Enumerable.Range(0, 4).Select(_ => SettlementFile.NewOrderId()).ToList();
+        foreach (var order in orders)
+        {
+            await host.AmazonOrderAsync(order, fba: false, ("SKU-1", 1, "20.00", "0.00"));
+        }
+
+        SettlementFile Report()
+        {
+            var file = new SettlementFile(SettlementFile.NewSettlementId());
+            orders.ForEach(order => file.Sale(order, "SKU-1", 1, "20.00", commission: "-3.00"));
+            return file;
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            var outcomes = await Task.WhenAll(PostAsync(Report()), PostAsync(Report()));
+
+            // Each order is settled by exactly one report; in the first round that is one of the two, afterwards neither.
+            var statuses = outcomes.Select(o => o.Status).Order().ToArray();
+            Assert.Equal(round == 0 ? ["mismatch", "reconciled"] : ["mismatch", "mismatch"], statuses);
+        }
+
+        Assert.Equal(1L, await host.ScalarAsync<long>(
+            "SELECT count(*) FROM settlement_journals j JOIN settlement_lines l ON l.settlement_id = j.settlement_id WHERE l.order_reference = @p0 AND l.amount_description = 'Principal'",
+            orders[0]));
+    }
+
+    [Fact]
     public async Task A_header_total_that_is_not_the_sum_of_its_lines_flags_the_whole_report()
     {
         var order = SettlementFile.NewOrderId();

@@ -36,6 +36,22 @@ public sealed class BadReportTests(AmazonFixture host) : IClassFixture<AmazonFix
     }
 
     [Fact]
+    public async Task A_report_with_more_bad_rows_than_the_error_list_holds_is_still_refused_and_kept()
+    {
+        var file = Valid();
+        for (var i = 0; i < 150; i++)
+        {
+            // A European file: thousands separator '.', decimal ','.
+            file.Row("Order", SettlementFile.NewOrderId(), "ItemPrice", "Principal", "1.234,56", "SKU-1", 1, "1");
+        }
+
+        var errors = await AssertRefusedAsync(file.ToTsv(total: "0.00"));
+
+        Assert.Equal(100, errors.Count);
+        Assert.All(errors, error => Assert.Equal("amount", error.GetProperty("column").GetString()));
+    }
+
+    [Fact]
     public async Task An_unparsable_date_is_refused_with_its_line_number()
     {
         var file = Valid().Row("Order", SettlementFile.NewOrderId(), "ItemPrice", "Principal", "5.00", "SKU-1", 1, "1", postedDateTime: "2026-13-45T99:00:00Z");
