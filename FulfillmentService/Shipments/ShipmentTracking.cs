@@ -116,7 +116,7 @@ public sealed class ShipmentTracking(
         var lines = ValidLines(report.Lines);
         var packages = ValidPackages(report.Packages, lines);
 
-        return ChangeAsync("dispatch", report.ShipmentId, async (transaction, head, now) =>
+        return RaiseWhenCancelledAsync(ChangeAsync("dispatch", report.ShipmentId, async (transaction, head, now) =>
         {
             var occurredAt = OccurredAt(report.OccurredAt, now);
             await using (var known = new NpgsqlCommand("SELECT 1 FROM dispatches WHERE shipment_id = @shipment AND partner_dispatch_id = @id", transaction.Connection, transaction))
@@ -247,7 +247,31 @@ public sealed class ShipmentTracking(
             logger.LogInformation(
                 "Dispatch {DispatchId} ({PartnerDispatchId}) of shipment {ShipmentId}: {Units} unit(s) in {Packages} package(s)",
                 dispatchId, partnerDispatchId, head.ShipmentId, units, packages.Count);
-        }, cancellationToken);
+        }, cancellationToken), report.ShipmentId, partnerDispatchId, cancellationToken);
+    }
+
+    /// <summary>
+    /// A dispatch for a shipment the order's cancellation withdrew is refused (nothing is recorded against it), but the
+    /// node says the goods left all the same, after the reservation was released: someone has to intercept them or take a
+    /// return, and count them out of stock. So it is put on the exception list too, in its own transaction after the refusal.
+    /// </summary>
+    private async Task<Shipment> RaiseWhenCancelledAsync(Task<Shipment> dispatch, Guid shipmentId, string partnerDispatchId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dispatch;
+        }
+        catch (FulfillmentRejectedException rejected) when (rejected.Code == FulfillmentCodes.ShipmentCancelled)
+        {
+            await ChangeAsync("dispatch after cancellation", shipmentId, (transaction, head, now) => exceptions.RaiseAsync(
+                transaction,
+                head,
+                ExceptionKind.Other,
+                $"{head.LocationId} reports goods left (dispatch {partnerDispatchId}) after the shipment was cancelled and its stock released: intercept them or take a return, and count them out of stock.",
+                now,
+                cancellationToken), cancellationToken);
+            throw;
+        }
     }
 
     public static NpgsqlBatchCommand CancelCommand(Guid shipmentId, string reason, DateTimeOffset now) =>

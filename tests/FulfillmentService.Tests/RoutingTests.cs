@@ -73,7 +73,7 @@ public sealed class RoutingTests(FulfillmentHost host, TestServers servers) : IC
     }
 
     [Fact]
-    public async Task Cancelling_the_order_after_the_requests_withdraws_every_shipment_and_nothing_ships_against_them()
+    public async Task Cancelling_the_order_after_the_requests_withdraws_every_shipment_and_a_late_dispatch_is_refused_but_raised_for_operators()
     {
         var orderId = await host.AcceptedOrderAsync(Channel, [("1", 1, "10.00"), ("2", 1, "10.00")], [("1", "WH-WEST", 1), ("2", FulfillmentHost.ThreePlLocation, 1)]);
         await host.WaitOrderStatusAsync(orderId, OrdersProto.OrderStatus.Released);
@@ -109,7 +109,9 @@ public sealed class RoutingTests(FulfillmentHost host, TestServers servers) : IC
         Assert.Equal([true, true, false, false], picked.History.Select(h => h.Applied));
         Assert.Equal(FulfillmentProto.Milestone.Cancelled, confirmed.Milestone);
         Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM dispatches WHERE shipment_id = @p0", Guid.Parse(threePl.ShipmentId)));
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM fulfillment_exceptions WHERE order_id = @p0", orderId));
+        var raised = Assert.Single((await host.Fulfillment.ListExceptionsAsync(new FulfillmentProto.ListExceptionsRequest { PageSize = 200 })).Exceptions, e => e.OrderId == orderId.ToString());
+        Assert.Equal((threePl.ShipmentId, FulfillmentProto.ExceptionKind.Other), (raised.ShipmentId, raised.Kind));
+        Assert.Contains("945-LATE", raised.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
