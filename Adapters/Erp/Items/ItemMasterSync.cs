@@ -8,9 +8,12 @@ namespace Distribution.Aspire.Adapters.Erp.Items;
 
 /// <summary>
 /// Reads the ERP's item master page by page (following <c>@odata.nextLink</c>) and hands it to inventory's
-/// <c>UpsertItems</c>. After the first full read only items changed since the last run's newest change are read
-/// (the watermark moves only when a whole run succeeded, so a failed run is simply read again). One run at a time
-/// across replicas (a Postgres advisory lock). Items inventory refuses become exceptions until a later sync takes them.
+/// <c>UpsertItems</c>. After the first full read only items changed since the watermark are read (it moves only when a
+/// whole run succeeded, so a failed run is simply read again). The watermark trails the run's newest change by the
+/// run's duration plus a minute: pages come in item-number order, so an item edited while the run read later pages
+/// has an older change time than the newest seen, and would otherwise never be read. What is read twice, inventory
+/// answers as unchanged. One run at a time across replicas (a Postgres advisory lock). Items inventory refuses
+/// become exceptions until a later sync takes them.
 /// </summary>
 public sealed class ItemMasterSync(
     NpgsqlDataSource database,
@@ -26,6 +29,9 @@ public sealed class ItemMasterSync(
     private const int ChunkSize = 500;
 
     private const long LockKey = 0x45_52_50_49_54_45_4D; // "ERPITEM"
+
+    /// <summary>For edits the ERP stamps a moment before they become visible (a longer transaction on its side).</summary>
+    private static readonly TimeSpan EditMargin = TimeSpan.FromMinutes(1);
 
     /// <summary>Runs a sync now; null when another run (this replica or another) is in progress.</summary>
     public async Task<ItemSyncResult?> RunAsync(bool full, CancellationToken cancellationToken)
@@ -43,7 +49,8 @@ public sealed class ItemMasterSync(
                 ? new DateTimeOffset(at, TimeSpan.Zero)
                 : (DateTimeOffset?)null;
             var result = new ItemSyncResult(watermark is null, 0, 0, 0, 0, 0, 0, watermark);
-            var newest = watermark;
+            var started = TimeProvider.System.GetTimestamp();
+            DateTimeOffset? newestSeen = null;
             await foreach (var page in connector.ReadItemsAsync(watermark, cancellationToken))
             {
                 using var pageActivity = telemetry.Start("items.page", DocumentKinds.Item);
@@ -56,10 +63,12 @@ public sealed class ItemMasterSync(
                 result = result with { Pages = result.Pages + 1, Items = result.Items + page.Count };
                 foreach (var item in page)
                 {
-                    newest = newest is null || item.LastModified > newest ? item.LastModified : newest;
+                    newestSeen = newestSeen is null || item.LastModified > newestSeen ? item.LastModified : newestSeen;
                 }
             }
 
+            var newest = newestSeen is { } seen ? seen - TimeProvider.System.GetElapsedTime(started) - EditMargin : watermark;
+            newest = watermark is { } before && (newest is null || newest < before) ? before : newest;
             result = result with { ModifiedSince = newest };
             await using (var save = new NpgsqlCommand(
                 """

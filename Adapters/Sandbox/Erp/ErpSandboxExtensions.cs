@@ -140,6 +140,7 @@ public static class ErpSandboxExtensions
         var after = request.Query["$skiptoken"].ToString();
         var (page, more) = state.Items(after.Length > 0 ? after : null, matches, Math.Max(1, pageSize));
         state.Count("items.pages");
+        state.AfterItemsPage?.Invoke(state.Counters()["items.pages"]);
         var body = new Dictionary<string, object?> { ["value"] = page };
         if (more)
         {

@@ -143,6 +143,9 @@ public sealed class ErpSandboxState
         return changed;
     }
 
+    /// <summary>Runs after each page of items is served, with the pages served so far: lets a test edit the item master while a sync reads it.</summary>
+    public Action<long>? AfterItemsPage { get; set; }
+
     /// <summary>Items in number order after <paramref name="after"/> (the skip token) matching <paramref name="filter"/>, one page and whether more follow.</summary>
     public (IReadOnlyList<ItemDocument> Page, bool More) Items(string? after, Func<ItemDocument, bool> filter, int pageSize)
     {
