@@ -185,6 +185,38 @@ public sealed class OutboundTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_3PL_that_hangs_on_every_call_counts_timed_out_attempts_and_does_not_hold_up_other_partners()
+    {
+        await using var hanging = await StubPartner.StartAsync();
+        hanging.Answer = (_, _, aborted) => StubPartner.HangAsync(aborted);
+        await using var healthy = await StubPartner.StartAsync();
+        var hangingCallsBeforeDelivery = -1;
+        healthy.Answer = (_, _, _) =>
+        {
+            Interlocked.CompareExchange(ref hangingCallsBeforeDelivery, hanging.Received.Count, -1);
+            return Task.FromResult(200);
+        };
+        await using var host = await ThreePLHost.StartAsync(servers, adapter: new Dictionary<string, string?>
+        {
+            ["ThreePL:Http:AttemptTimeoutSeconds"] = "1",
+            ["ThreePL:Partners:acme-3pl:EdiUrl"] = hanging.EdiUrl,
+            ["ThreePL:Partners:json-3pl:OrdersUrl"] = healthy.OrdersUrl,
+        });
+
+        // acme-3pl sorts first, so its queue head is the first of every round.
+        await host.PublishAsync(Shipments.Requested());
+        await host.PublishAsync(Shipments.Requested(partnerId: ThreePLHost.JsonPartner));
+
+        await Eventually.TrueAsync(async () => (await host.ColumnAsync("SELECT last_error FROM outbound_messages WHERE partner_id = 'acme-3pl' AND attempts = 1")).Count == 1, "the first timed-out attempt counted");
+        Assert.Matches("^TimeoutRejectedException", (await host.ColumnAsync("SELECT last_error FROM outbound_messages WHERE partner_id = 'acme-3pl'")).Single());
+        Assert.Equal(["pending"], await host.ColumnAsync("SELECT status FROM outbound_messages WHERE partner_id = 'acme-3pl'"));
+        await Eventually.TrueAsync(() => healthy.Received.Count > 0, "the other partner's order delivered");
+        // Delivered on its own merit, not only once the hanging partner's circuit opened (it needs five failures).
+        Assert.InRange(Volatile.Read(ref hangingCallsBeforeDelivery), 0, 4);
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE partner_id = 'json-3pl' AND status = 'sent'") == 1, "the other partner's order marked sent");
+    }
+
+    [Fact]
     public async Task A_JSON_3PL_gets_a_JSON_order_and_its_shipped_and_tracking_events_come_back()
     {
         await using var host = await ThreePLHost.StartAsync(servers, withSandbox: true, sandbox: new Dictionary<string, string?>
