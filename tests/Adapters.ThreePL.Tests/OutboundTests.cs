@@ -217,6 +217,33 @@ public sealed class OutboundTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_997_rejecting_our_cancellation_940_is_quarantined_for_operators()
+    {
+        await using var partner = await StubPartner.StartAsync();
+        await using var host = await ThreePLHost.StartAsync(servers, adapter: new Dictionary<string, string?>
+        {
+            ["ThreePL:Partners:acme-3pl:EdiUrl"] = partner.EdiUrl,
+        });
+        var request = Shipments.Requested();
+        await host.PublishAsync(request);
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE kind = 'order' AND status = 'sent'") == 1, "the order sent");
+        await host.PublishAsync(Shipments.Cancelled(request));
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE kind = 'cancel' AND status = 'sent'") == 1, "the cancel sent");
+        var group = (await host.ColumnAsync("SELECT group_control FROM outbound_messages WHERE kind = 'cancel'")).Single();
+        var cancelId = await host.CountAsync("SELECT message_id FROM outbound_messages WHERE kind = 'cancel'");
+        var rejection = FunctionalAcknowledgment997.Write(
+            new FunctionalAcknowledgment(X12Codes.WarehouseShippingOrderGroup, group, [new TransactionSetResponse("940", "0001", [], X12Codes.Rejected, ["5"])], X12Codes.Rejected, 1, 1, 0, []),
+            "0001");
+
+        using var response = await host.PostEdiAsync(X12Text.Interchange(7001, X12Codes.AcknowledgmentGroup, 7001, rejection));
+
+        Assert.True(response.IsSuccessStatusCode);
+        await Eventually.TrueAsync(async () => await host.CountAsync($"SELECT count(*) FROM quarantine WHERE message_id = {cancelId} AND reason_code = 'partner_rejected_order'") == 1, "the refused cancel quarantined");
+        Assert.Contains("cancel", (await host.ColumnAsync($"SELECT reason FROM quarantine WHERE message_id = {cancelId}")).Single(), StringComparison.Ordinal);
+        Assert.Equal(["rejected"], await host.ColumnAsync("SELECT status FROM outbound_messages WHERE kind = 'cancel'"));
+    }
+
+    [Fact]
     public async Task A_JSON_3PL_gets_a_JSON_order_and_its_shipped_and_tracking_events_come_back()
     {
         await using var host = await ThreePLHost.StartAsync(servers, withSandbox: true, sandbox: new Dictionary<string, string?>
