@@ -128,6 +128,26 @@ public sealed class EdiIntakeTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Groups_of_different_types_with_the_same_control_number_are_each_acknowledged_and_applied()
+    {
+        await using var host = await ThreePLHost.StartAsync(servers);
+        await host.SeedOrderAsync("DA0000000105", lines: [("1", "SKU-1", 1)]);
+        // A partner with one GS06 counter per group type: its 945 group and its later 846 group are both number 5.
+        var advice = X12Text.Interchange(1010, "SW", 5, X12Text.ShippingAdvice("0001", "DA0000000105", "SHIP-105", "1Z5", ("1", "SKU-1", 1, 1)));
+        var inventory = X12Text.Interchange(1011, "IB", 5, X12Text.InventoryAdvice("0001", "INV-5", "ACME01", ("SKU-5", 12)));
+
+        using var first = await host.PostEdiAsync(advice);
+        using var second = await host.PostEdiAsync(inventory);
+
+        Assert.Equal("945", Assert.Single(Assert.Single(X12Text.Acknowledgments(await first.Content.ReadAsStringAsync())).TransactionSets).TransactionSetIdentifier);
+        var ack = Assert.Single(X12Text.Acknowledgments(await second.Content.ReadAsStringAsync()));
+        Assert.Equivalent(new FunctionalAcknowledgment("IB", "5", [new TransactionSetResponse("846", "0001", [], "A", [])], "A", 1, 1, 1, []), ack, strict: true);
+        await Eventually.TrueAsync(() => !host.Recorded.Counts.IsEmpty, "SetOnHand from the 846");
+        Assert.Equal(("SKU-5", 12), (host.Recorded.Counts.Single().Sku, host.Recorded.Counts.Single().OnHand));
+        await Eventually.TrueAsync(() => !host.Recorded.Dispatches.IsEmpty, "RecordDispatch from the 945");
+    }
+
+    [Fact]
     public async Task An_ISA_of_the_wrong_length_gets_a_TA1_rejection_997s_rejecting_every_group_and_quarantine()
     {
         await using var host = await ThreePLHost.StartAsync(servers);
