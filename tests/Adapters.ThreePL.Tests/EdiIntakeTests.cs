@@ -261,6 +261,29 @@ public sealed class EdiIntakeTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_body_with_a_NUL_character_is_a_problem_with_a_stable_code_and_its_exact_bytes_are_kept_for_operators()
+    {
+        await using var host = await ThreePLHost.StartAsync(servers);
+        var edi = X12Text.Interchange(1012, "IB", 2012, X12Text.InventoryAdvice("0001", "INV\0NUL", "ACME01", ("SKU-1", 1)));
+
+        using var x12 = await host.PostEdiAsync(edi);
+        using var json = await host.PostEventTextAsync("{\"id\":\"evt\0\",\"type\":\"shipment.shipped\"}");
+
+        foreach (var response in new[] { x12, json })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("nul_character", problem.RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(2, await host.CountAsync("SELECT count(*) FROM quarantine WHERE reason_code = 'nul_character' AND document_id IS NOT NULL"));
+        Assert.Equal(["x12:rejected", "json:rejected"], await host.ColumnAsync("SELECT format || ':' || status FROM inbound_documents ORDER BY document_id"));
+        await using var raw = host.Database.CreateCommand("SELECT body_raw FROM inbound_documents ORDER BY document_id LIMIT 1");
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(edi), (byte[])(await raw.ExecuteScalarAsync())!);
+        Assert.Empty(host.Recorded.Counts);
+    }
+
+    [Fact]
     public async Task A_caller_without_partner_identity_or_3PL_profile_is_refused()
     {
         await using var host = await ThreePLHost.StartAsync(servers);
