@@ -128,6 +128,26 @@ public sealed class EdiIntakeTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Groups_of_different_types_with_the_same_control_number_are_each_acknowledged_and_applied()
+    {
+        await using var host = await ThreePLHost.StartAsync(servers);
+        await host.SeedOrderAsync("DA0000000105", lines: [("1", "SKU-1", 1)]);
+        // A partner with one GS06 counter per group type: its 945 group and its later 846 group are both number 5.
+        var advice = X12Text.Interchange(1010, "SW", 5, X12Text.ShippingAdvice("0001", "DA0000000105", "SHIP-105", "1Z5", ("1", "SKU-1", 1, 1)));
+        var inventory = X12Text.Interchange(1011, "IB", 5, X12Text.InventoryAdvice("0001", "INV-5", "ACME01", ("SKU-5", 12)));
+
+        using var first = await host.PostEdiAsync(advice);
+        using var second = await host.PostEdiAsync(inventory);
+
+        Assert.Equal("945", Assert.Single(Assert.Single(X12Text.Acknowledgments(await first.Content.ReadAsStringAsync())).TransactionSets).TransactionSetIdentifier);
+        var ack = Assert.Single(X12Text.Acknowledgments(await second.Content.ReadAsStringAsync()));
+        Assert.Equivalent(new FunctionalAcknowledgment("IB", "5", [new TransactionSetResponse("846", "0001", [], "A", [])], "A", 1, 1, 1, []), ack, strict: true);
+        await Eventually.TrueAsync(() => !host.Recorded.Counts.IsEmpty, "SetOnHand from the 846");
+        Assert.Equal(("SKU-5", 12), (host.Recorded.Counts.Single().Sku, host.Recorded.Counts.Single().OnHand));
+        await Eventually.TrueAsync(() => !host.Recorded.Dispatches.IsEmpty, "RecordDispatch from the 945");
+    }
+
+    [Fact]
     public async Task An_ISA_of_the_wrong_length_gets_a_TA1_rejection_997s_rejecting_every_group_and_quarantine()
     {
         await using var host = await ThreePLHost.StartAsync(servers);
@@ -238,6 +258,29 @@ public sealed class EdiIntakeTests(TestServers servers)
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("x12_syntax", problem.RootElement.GetProperty("code").GetString());
         await AssertQuarantinedAsync(host, "x12_syntax");
+    }
+
+    [Fact]
+    public async Task A_body_with_a_NUL_character_is_a_problem_with_a_stable_code_and_its_exact_bytes_are_kept_for_operators()
+    {
+        await using var host = await ThreePLHost.StartAsync(servers);
+        var edi = X12Text.Interchange(1012, "IB", 2012, X12Text.InventoryAdvice("0001", "INV\0NUL", "ACME01", ("SKU-1", 1)));
+
+        using var x12 = await host.PostEdiAsync(edi);
+        using var json = await host.PostEventTextAsync("{\"id\":\"evt\0\",\"type\":\"shipment.shipped\"}");
+
+        foreach (var response in new[] { x12, json })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("nul_character", problem.RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(2, await host.CountAsync("SELECT count(*) FROM quarantine WHERE reason_code = 'nul_character' AND document_id IS NOT NULL"));
+        Assert.Equal(["x12:rejected", "json:rejected"], await host.ColumnAsync("SELECT format || ':' || status FROM inbound_documents ORDER BY document_id"));
+        await using var raw = host.Database.CreateCommand("SELECT body_raw FROM inbound_documents ORDER BY document_id LIMIT 1");
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(edi), (byte[])(await raw.ExecuteScalarAsync())!);
+        Assert.Empty(host.Recorded.Counts);
     }
 
     [Fact]

@@ -126,14 +126,18 @@ public sealed class OutboundTests(TestServers servers)
     }
 
     [Fact]
-    public async Task A_shipment_cancelled_before_its_order_went_out_is_never_sent()
+    public async Task A_shipment_cancelled_before_its_order_was_ever_attempted_is_never_sent()
     {
         await using var host = await ThreePLHost.StartAsync(servers, withSandbox: true, sandbox: Quiet);
         host.SandboxState.Faults = new Sandbox.ThreePL.ThreePLFaults { Down = true };
+        // The partner's queue goes head first: while the blocker fails, the request behind it is never attempted.
+        var blocker = Shipments.Requested();
         var request = Shipments.Requested();
         var cancelledFirst = Shipments.Requested();
+        await host.PublishAsync(blocker);
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT coalesce(max(attempts), 0) FROM outbound_messages") >= 1, "the blocker attempted");
         await host.PublishAsync(request);
-        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages") == 1, "queued");
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages") == 2, "queued");
 
         await host.PublishAsync(Shipments.Cancelled(request));
         await host.PublishAsync(Shipments.Cancelled(cancelledFirst));
@@ -144,10 +148,99 @@ public sealed class OutboundTests(TestServers servers)
         // Sends go in order per partner: once a later request arrives, anything withdrawn before it would have too.
         var sentinel = Shipments.Requested();
         await host.PublishAsync(sentinel);
-        await Eventually.TrueAsync(() => Task.FromResult(!host.SandboxState.Shipments.IsEmpty), "the later request delivered");
+        await Eventually.TrueAsync(() => host.SandboxState.Shipments.Count == 2, "the blocker and the later request delivered");
 
-        Assert.Single(host.SandboxState.Shipments);
-        Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE status = 'withdrawn'"));
+        Assert.Equal(
+            await host.ColumnAsync($"SELECT order_reference FROM shipment_orders WHERE shipment_id IN ('{blocker.ShipmentId}', '{sentinel.ShipmentId}') ORDER BY order_reference"),
+            host.SandboxState.Shipments.Values.Select(s => s.Reference).Order());
+        Assert.Equal(["order:withdrawn"], await host.ColumnAsync($"SELECT kind || ':' || status FROM outbound_messages WHERE shipment_id = '{request.ShipmentId}'"));
+        Assert.Equal(0, await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE kind = 'cancel'"));
+    }
+
+    [Fact]
+    public async Task A_cancel_is_sent_after_an_order_the_3PL_took_but_answered_with_a_failure()
+    {
+        await using var partner = await StubPartner.StartAsync();
+        var failing = true;
+        partner.Answer = (_, _, _) => Task.FromResult(Volatile.Read(ref failing) ? 500 : 200);
+        await using var host = await ThreePLHost.StartAsync(servers, adapter: new Dictionary<string, string?>
+        {
+            ["ThreePL:Partners:acme-3pl:EdiUrl"] = partner.EdiUrl,
+        });
+        var request = Shipments.Requested();
+
+        await host.PublishAsync(request);
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT coalesce(max(attempts), 0) FROM outbound_messages WHERE status = 'pending'") >= 1, "the order taken by the 3PL but answered 500");
+        await host.PublishAsync(Shipments.Cancelled(request));
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM shipment_orders WHERE status = 'cancelled'") == 1, "the shipment cancelled");
+        Volatile.Write(ref failing, false);
+
+        await Eventually.TrueAsync(() => partner.Received.Any(r => r.Body.Contains("W05*C*", StringComparison.Ordinal)), "a cancellation 940 sent to the 3PL");
+        var reference = (await host.ColumnAsync($"SELECT order_reference FROM shipment_orders WHERE shipment_id = '{request.ShipmentId}'")).Single();
+        var kinds = partner.Received.Select(r => r.Body.Contains("W05*C*", StringComparison.Ordinal) ? "cancel" : "order").ToList();
+        Assert.Equal("cancel", kinds[^1]);
+        Assert.All(kinds[..^1], k => Assert.Equal("order", k));
+        Assert.All(partner.Received, r => Assert.Contains(reference, r.Body, StringComparison.Ordinal));
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE status = 'sent'") == 2, "order and cancel both sent");
+    }
+
+    [Fact]
+    public async Task A_3PL_that_hangs_on_every_call_counts_timed_out_attempts_and_does_not_hold_up_other_partners()
+    {
+        await using var hanging = await StubPartner.StartAsync();
+        hanging.Answer = (_, _, aborted) => StubPartner.HangAsync(aborted);
+        await using var healthy = await StubPartner.StartAsync();
+        var hangingCallsBeforeDelivery = -1;
+        healthy.Answer = (_, _, _) =>
+        {
+            Interlocked.CompareExchange(ref hangingCallsBeforeDelivery, hanging.Received.Count, -1);
+            return Task.FromResult(200);
+        };
+        await using var host = await ThreePLHost.StartAsync(servers, adapter: new Dictionary<string, string?>
+        {
+            ["ThreePL:Http:AttemptTimeoutSeconds"] = "1",
+            ["ThreePL:Partners:acme-3pl:EdiUrl"] = hanging.EdiUrl,
+            ["ThreePL:Partners:json-3pl:OrdersUrl"] = healthy.OrdersUrl,
+        });
+
+        // acme-3pl sorts first, so its queue head is the first of every round.
+        await host.PublishAsync(Shipments.Requested());
+        await host.PublishAsync(Shipments.Requested(partnerId: ThreePLHost.JsonPartner));
+
+        await Eventually.TrueAsync(async () => (await host.ColumnAsync("SELECT last_error FROM outbound_messages WHERE partner_id = 'acme-3pl' AND attempts = 1")).Count == 1, "the first timed-out attempt counted");
+        Assert.Matches("^TimeoutRejectedException", (await host.ColumnAsync("SELECT last_error FROM outbound_messages WHERE partner_id = 'acme-3pl'")).Single());
+        Assert.Equal(["pending"], await host.ColumnAsync("SELECT status FROM outbound_messages WHERE partner_id = 'acme-3pl'"));
+        await Eventually.TrueAsync(() => healthy.Received.Count > 0, "the other partner's order delivered");
+        // Delivered on its own merit, not only once the hanging partner's circuit opened (it needs five failures).
+        Assert.InRange(Volatile.Read(ref hangingCallsBeforeDelivery), 0, 4);
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE partner_id = 'json-3pl' AND status = 'sent'") == 1, "the other partner's order marked sent");
+    }
+
+    [Fact]
+    public async Task A_997_rejecting_our_cancellation_940_is_quarantined_for_operators()
+    {
+        await using var partner = await StubPartner.StartAsync();
+        await using var host = await ThreePLHost.StartAsync(servers, adapter: new Dictionary<string, string?>
+        {
+            ["ThreePL:Partners:acme-3pl:EdiUrl"] = partner.EdiUrl,
+        });
+        var request = Shipments.Requested();
+        await host.PublishAsync(request);
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE kind = 'order' AND status = 'sent'") == 1, "the order sent");
+        await host.PublishAsync(Shipments.Cancelled(request));
+        await Eventually.TrueAsync(async () => await host.CountAsync("SELECT count(*) FROM outbound_messages WHERE kind = 'cancel' AND status = 'sent'") == 1, "the cancel sent");
+        var group = (await host.ColumnAsync("SELECT group_control FROM outbound_messages WHERE kind = 'cancel'")).Single();
+        var cancelId = await host.CountAsync("SELECT message_id FROM outbound_messages WHERE kind = 'cancel'");
+        var rejection = FunctionalAcknowledgment997.Write(
+            new FunctionalAcknowledgment(X12Codes.WarehouseShippingOrderGroup, group, [new TransactionSetResponse("940", "0001", [], X12Codes.Rejected, ["5"])], X12Codes.Rejected, 1, 1, 0, []),
+            "0001");
+
+        using var response = await host.PostEdiAsync(X12Text.Interchange(7001, X12Codes.AcknowledgmentGroup, 7001, rejection));
+
+        Assert.True(response.IsSuccessStatusCode);
+        await Eventually.TrueAsync(async () => await host.CountAsync($"SELECT count(*) FROM quarantine WHERE message_id = {cancelId} AND reason_code = 'partner_rejected_order'") == 1, "the refused cancel quarantined");
+        Assert.Contains("cancel", (await host.ColumnAsync($"SELECT reason FROM quarantine WHERE message_id = {cancelId}")).Single(), StringComparison.Ordinal);
+        Assert.Equal(["rejected"], await host.ColumnAsync("SELECT status FROM outbound_messages WHERE kind = 'cancel'"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using Distribution.Aspire.Adapters.ThreePL.Events;
 using Distribution.Aspire.Adapters.ThreePL.Inbound;
+using Distribution.Aspire.Adapters.ThreePL.Storage;
 using Distribution.Aspire.ServiceDefaults.Errors;
 using Distribution.Aspire.ServiceDefaults.Partners;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,12 +28,18 @@ public static class PartnerApi
         return app;
     }
 
-    private static async Task<IResult> ReceiveEdiAsync(HttpContext http, EdiIntake intake, IOptions<ThreePLOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveEdiAsync(
+        HttpContext http, EdiIntake intake, InboundDocuments documents, QuarantineStore quarantine, IOptions<ThreePLOptions> options, CancellationToken cancellationToken)
     {
         var (partner, body, refusal) = await ReadAsync(http, options.Value, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
+        }
+
+        if (body!.Contains('\0', StringComparison.Ordinal))
+        {
+            return await RefuseNulAsync(http, documents, quarantine, partner!, "x12", body, cancellationToken);
         }
 
         var outcome = await intake.ReceiveAsync(partner!, body!, cancellationToken);
@@ -46,12 +53,18 @@ public static class PartnerApi
         };
     }
 
-    private static async Task<IResult> ReceiveEventAsync(HttpContext http, JsonEventIntake intake, IOptions<ThreePLOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveEventAsync(
+        HttpContext http, JsonEventIntake intake, InboundDocuments documents, QuarantineStore quarantine, IOptions<ThreePLOptions> options, CancellationToken cancellationToken)
     {
         var (partner, body, refusal) = await ReadAsync(http, options.Value, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
+        }
+
+        if (body!.Contains('\0', StringComparison.Ordinal))
+        {
+            return await RefuseNulAsync(http, documents, quarantine, partner!, "json", body, cancellationToken);
         }
 
         var outcome = await intake.ReceiveAsync(partner!, body!, cancellationToken);
@@ -68,6 +81,18 @@ public static class PartnerApi
                 },
                 "Event refused", outcome.Detail ?? "The event was refused.", outcome.ReasonCode ?? ProblemCodes.ValidationFailed),
         };
+    }
+
+    /// <summary>
+    /// A NUL character cannot go into the text column every body is stored in first; refused as bad input (400
+    /// nul_character), with the body kept for operators instead of a 500 that keeps nothing.
+    /// </summary>
+    private static async Task<IResult> RefuseNulAsync(
+        HttpContext http, InboundDocuments documents, QuarantineStore quarantine, string partnerId, string format, string body, CancellationToken cancellationToken)
+    {
+        var documentId = await documents.RefuseUnstorableAsync(partnerId, format, body, quarantine, cancellationToken);
+        http.Response.Headers["X-Document-Id"] = documentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status400BadRequest, "Body not accepted", "The body contains a NUL character, which neither X12 nor JSON text allows.", ThreePLReasons.NulCharacter);
     }
 
     /// <summary>The partner and body, or the refusal: no partner identity (401), no 3PL profile (403), empty (400), too large (413).</summary>

@@ -205,7 +205,8 @@ public sealed class InboundApplier(
 
     /// <summary>
     /// A 997 for our 940s: accepted sets acknowledge their shipments; a rejected 940 is marked rejected, raised on
-    /// the shipment as an exception and quarantined for an operator (the 3PL will not ship it).
+    /// the shipment as an exception and quarantined for an operator (the 3PL will not ship it); a rejected
+    /// cancellation 940 is quarantined too (the 3PL may ship what we cancelled).
     /// </summary>
     private async Task<MappingResult> FromAcknowledgmentAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, WorkItem item, X12Interchange interchange, FunctionalAcknowledgment ack, CancellationToken cancellationToken)
@@ -246,6 +247,16 @@ public sealed class InboundApplier(
 
             if (message.Kind != "order")
             {
+                // A refused cancel means the 3PL may still ship a shipment we cancelled; an operator has to act, as
+                // for a JSON cancel the 3PL refuses when we send it.
+                if (!accepted)
+                {
+                    var refusal = string.Join(", ", (response?.ErrorCodes ?? ack.ErrorCodes).Select(c => $"code {c}"));
+                    await quarantine.AddAsync(connection, transaction, item.PartnerId, QuarantineStore.FromApply, ThreePLReasons.PartnerRejectedOrder,
+                        $"The 3PL rejected our cancellation 940 (group {ack.GroupControlNumber}, set {message.SetControl}){(refusal.Length > 0 ? $": {refusal}" : string.Empty)}; it may still ship the cancelled shipment.",
+                        message.ShipmentId.ToString(), item.DocumentId, item.WorkId, message.MessageId, cancellationToken);
+                }
+
                 continue;
             }
 

@@ -263,7 +263,10 @@ public sealed class EdiIntake(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Takes the partner's GS06; returns the earlier acknowledgment when another interchange already carried this group.</summary>
+    /// <summary>
+    /// Takes the partner's GS06 for the group's type (GS01); returns the earlier acknowledgment when another interchange
+    /// already carried this group. The type is part of the key because partners may number each group type on its own.
+    /// </summary>
     private static async Task<FunctionalAcknowledgment?> ClaimGroupAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string partnerId, X12FunctionalGroup group, string interchangeControl, FunctionalAcknowledgment ack, CancellationToken cancellationToken)
     {
@@ -275,7 +278,7 @@ public sealed class EdiIntake(
                 ON CONFLICT DO NOTHING
                 RETURNING 1)
             SELECT CASE WHEN EXISTS (SELECT 1 FROM inserted) THEN NULL
-                        ELSE (SELECT ack::text FROM interchange_groups WHERE partner_id = @partner AND direction = 'inbound' AND group_control = @control) END
+                        ELSE (SELECT ack::text FROM interchange_groups WHERE partner_id = @partner AND direction = 'inbound' AND functional_id = @functional AND group_control = @control) END
             """, connection, transaction);
         command.Parameters.AddWithValue("partner", partnerId);
         command.Parameters.AddWithValue("control", group.ControlNumber);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Distribution.Aspire.Adapters.ThreePL.Storage;
 using Npgsql;
 
 namespace Distribution.Aspire.Adapters.ThreePL.Inbound;
@@ -21,6 +22,33 @@ public sealed class InboundDocuments(NpgsqlDataSource database)
         command.Parameters.AddWithValue("body", body);
         command.Parameters.AddWithValue("hash", Sha256(body));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Keeps a body that PostgreSQL text cannot hold (it contains NUL) as refused and quarantined: the exact bytes in
+    /// body_raw, a readable copy (NUL shown as U+2400) in body, so operators see what the partner sent.
+    /// </summary>
+    public async Task<long> RefuseUnstorableAsync(string partnerId, string format, string body, QuarantineStore quarantine, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long documentId;
+        await using (var command = new NpgsqlCommand(
+            "INSERT INTO inbound_documents (partner_id, format, body, body_raw, body_sha256, status, processed_at) VALUES (@partner, @format, @body, @raw, @hash, 'rejected', now()) RETURNING document_id",
+            connection, transaction))
+        {
+            command.Parameters.AddWithValue("partner", partnerId);
+            command.Parameters.AddWithValue("format", format);
+            command.Parameters.AddWithValue("body", body.Replace('\0', '\u2400'));
+            command.Parameters.AddWithValue("raw", Encoding.UTF8.GetBytes(body));
+            command.Parameters.AddWithValue("hash", Sha256(body));
+            documentId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await quarantine.AddAsync(connection, transaction, partnerId, format == "x12" ? QuarantineStore.FromX12 : QuarantineStore.FromJson, ThreePLReasons.NulCharacter,
+            "The body contains a NUL character, which neither X12 nor JSON text allows.", null, documentId, null, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return documentId;
     }
 
     /// <summary>Locks the document for processing; null when another replica or an earlier attempt already processed it.</summary>

@@ -9,6 +9,7 @@ public static class ThreePLReasons
     public const string MissingPartner = "unauthorized";
     public const string UnknownPartner = "unknown_partner";
     public const string EmptyBody = "empty_body";
+    public const string NulCharacter = "nul_character";
     public const string X12Syntax = "x12_syntax";
     public const string EnvelopeInvalid = "envelope_invalid";
     public const string UnknownSender = "unknown_sender";

@@ -93,9 +93,9 @@ public sealed class OutboundOrders(IOptions<ThreePLOptions> options, TimeProvide
     }
 
     /// <summary>
-    /// Withdraws the shipment at the 3PL: an order still waiting in the queue is simply not sent; one already sent
-    /// gets a cancel (940 with W05-01 = C, or a JSON cancel). A cancellation that arrives first leaves a tombstone,
-    /// so a late request is never sent.
+    /// Withdraws the shipment at the 3PL: an order never attempted is simply not sent; one sent, or attempted and
+    /// still being retried, gets a cancel queued behind it (940 with W05-01 = C, or a JSON cancel). A cancellation
+    /// that arrives first leaves a tombstone, so a late request is never sent.
     /// </summary>
     public async Task CancelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ShipmentCancelled cancelled, string partnerId, PartnerProfile partner, CancellationToken cancellationToken)
     {
@@ -134,8 +134,13 @@ public sealed class OutboundOrders(IOptions<ThreePLOptions> options, TimeProvide
             await mark.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Only an order never attempted is known not to be at the 3PL. Once a request went out, a failed answer (5xx,
+        // timeout, dropped connection) does not mean the 3PL refused it, so the order stays queued and the cancel goes
+        // behind it: the 3PL ends up with the order cancelled whatever happened to it. The update waits for a send in
+        // progress (the sender holds the row) and then sees its attempt counted.
         await using (var withdraw = new NpgsqlCommand(
-            "UPDATE outbound_messages SET status = 'withdrawn' WHERE shipment_id = @shipment AND kind = 'order' AND status = 'pending'", connection, transaction))
+            "UPDATE outbound_messages SET status = 'withdrawn' WHERE shipment_id = @shipment AND kind = 'order' AND status = 'pending' AND attempts = 0",
+            connection, transaction))
         {
             withdraw.Parameters.AddWithValue("shipment", cancelled.ShipmentId);
             if (await withdraw.ExecuteNonQueryAsync(cancellationToken) == 1)

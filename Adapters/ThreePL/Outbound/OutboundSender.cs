@@ -69,14 +69,28 @@ public sealed class OutboundSender(
             }
         }
 
+        // Partners are sent to side by side and each on its own: a 3PL that hangs until its timeouts run out, or a
+        // send that fails outright, holds up only that partner's queue, never the heads of the others.
         var delivered = 0;
-        foreach (var id in heads)
+        await Parallel.ForEachAsync(heads, new ParallelOptions { MaxDegreeOfParallelism = MaxPartnersInParallel, CancellationToken = cancellationToken }, async (id, token) =>
         {
-            delivered += await SendAsync(id, cancellationToken) ? 1 : 0;
-        }
+            try
+            {
+                if (await SendAsync(id, token))
+                {
+                    Interlocked.Increment(ref delivered);
+                }
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Sending outbound message {MessageId} failed; the other partners' queues go on.", id);
+            }
+        });
 
         return delivered;
     }
+
+    private const int MaxPartnersInParallel = 8;
 
     private async Task<bool> SendAsync(long messageId, CancellationToken cancellationToken)
     {
@@ -184,9 +198,11 @@ public sealed class OutboundSender(
                 ? (Outcome.Refused, detail, null)
                 : (Outcome.Retry, detail, null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or TaskCanceledException or Polly.CircuitBreaker.BrokenCircuitException
-            && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong on the way (a Polly TimeoutRejectedException, a dropped connection, an open circuit,
+            // a malformed URL) is a failed attempt: counted, backed off and retried, rather than rolled back and
+            // retried at once for ever. Whether the 3PL took the request is unknown, which cancels rely on.
             return (Outcome.Retry, ex.GetType().Name + ": " + ex.Message, null);
         }
     }
