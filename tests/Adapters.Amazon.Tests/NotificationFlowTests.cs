@@ -111,6 +111,38 @@ public sealed class NotificationFlowTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Cancellation_after_a_submit_whose_answer_was_lost_cancels_the_order_that_was_created()
+    {
+        await using var harness = await AmazonHarness.StartAsync(servers);
+        harness.Orders.SubmitAnswerLost = true;
+        var amazonOrderId = await harness.PlaceOrderAsync();
+        var key = $"amazon|{AmazonHarness.PartnerId}|{amazonOrderId}";
+        await Eventually.WaitAsync(() => harness.Orders.OrderIds.ContainsKey(key), "the submit committed without an answer");
+
+        using var cancel = await harness.SandboxClient.PostAsJsonAsync($"/sandbox/amazon/orders/{amazonOrderId}/status", new { status = "Canceled" });
+        cancel.EnsureSuccessStatusCode();
+
+        await Eventually.WaitAsync(() => harness.Orders.CancelledKeys.ContainsKey(key), "the created order to be cancelled");
+        await Eventually.GetAsync(
+            () => harness.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE status = 'received'"), n => n == 0, "all processed");
+        Assert.Equal(0L, await harness.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE outcome = 'cancelled_unknown'"));
+    }
+
+    [Fact]
+    public async Task Cancellation_of_an_order_never_submitted_is_left_with_OrderService_for_a_submit_still_under_way()
+    {
+        await using var harness = await AmazonHarness.StartAsync(servers);
+
+        var amazonOrderId = await harness.PlaceOrderAsync(status: "Canceled");
+
+        var cancelled = await Eventually.GetAsync(() => Task.FromResult(harness.Orders.Cancelled.FirstOrDefault()), c => c is not null, "CancelOrder by Amazon's id");
+        Assert.Equal(("amazon", AmazonHarness.PartnerId, amazonOrderId, string.Empty), (cancelled.Channel, cancelled.PartnerId, cancelled.ChannelOrderId, cancelled.OrderId));
+        Assert.Equal("cancelled_before_order", await Eventually.GetAsync(
+            () => harness.ScalarAsync<string>("SELECT outcome FROM notifications WHERE amazon_order_id = $1", amazonOrderId), o => o is not null, "processed row"));
+        Assert.Empty(harness.Orders.Submitted);
+    }
+
+    [Fact]
     public async Task Stored_notifications_are_processed_after_a_restart()
     {
         await using var harness = await AmazonHarness.StartAsync(servers, adapter: new Dictionary<string, string?> { ["Amazon:ProcessNotifications"] = "false" });

@@ -17,6 +17,12 @@ public sealed class RecordingOrders
     public ConcurrentDictionary<string, bool> UnknownSkus { get; } = new();
 
     public bool Unavailable { get; set; }
+
+    /// <summary>Commits the submit, then answers DeadlineExceeded: the caller cannot know the order exists.</summary>
+    public bool SubmitAnswerLost { get; set; }
+
+    /// <summary>Keys (channel|partner|channel order id) of orders that are cancelled, or cancelled before they arrived.</summary>
+    public ConcurrentDictionary<string, bool> CancelledKeys { get; } = new();
 }
 
 /// <summary>A test double of OrderService's gRPC Orders API: idempotent on channel + partner + channel order id.</summary>
@@ -42,6 +48,11 @@ public sealed class RecordingOrdersService(RecordingOrders state) : Contracts.Or
             created = true;
             return Guid.NewGuid();
         });
+        if (state.SubmitAnswerLost)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the answer was lost for the test"));
+        }
+
         return Task.FromResult(new SubmitOrderResponse
         {
             Order = new Order
@@ -51,7 +62,7 @@ public sealed class RecordingOrdersService(RecordingOrders state) : Contracts.Or
                 PartnerId = request.PartnerId,
                 ChannelOrderId = request.ChannelOrderId,
                 FulfillmentChannel = request.FulfillmentChannel,
-                Status = OrderStatus.Received,
+                Status = state.CancelledKeys.ContainsKey(key) ? OrderStatus.Cancelled : OrderStatus.Received,
             },
             Outcome = created ? SubmitOutcome.Created : SubmitOutcome.Unchanged,
         });
@@ -60,6 +71,29 @@ public sealed class RecordingOrdersService(RecordingOrders state) : Contracts.Or
     public override Task<Order> CancelOrder(CancelOrderRequest request, ServerCallContext context)
     {
         state.Cancelled.Enqueue(request);
+        if (string.IsNullOrEmpty(request.OrderId))
+        {
+            // By the channel's id, as OrderService does: an order not there yet is recorded as cancelled before it arrives.
+            var key = $"{request.Channel}|{request.PartnerId}|{request.ChannelOrderId}";
+            state.CancelledKeys[key] = true;
+            return Task.FromResult(new Order
+            {
+                OrderId = state.OrderIds.TryGetValue(key, out var known) ? known.ToString() : string.Empty,
+                Channel = request.Channel,
+                PartnerId = request.PartnerId,
+                ChannelOrderId = request.ChannelOrderId,
+                Status = OrderStatus.Cancelled,
+            });
+        }
+
+        foreach (var (key, id) in state.OrderIds)
+        {
+            if (id.ToString() == request.OrderId)
+            {
+                state.CancelledKeys[key] = true;
+            }
+        }
+
         return Task.FromResult(new Order { OrderId = request.OrderId, PartnerId = request.PartnerId, Status = OrderStatus.Cancelled });
     }
 }

@@ -111,5 +111,35 @@ public sealed class OutboundTests(TestServers servers)
         Assert.Equal(2, told.Single().TimesTold);
     }
 
+    [Fact]
+    public async Task Quantity_that_arrives_during_a_refused_call_is_still_sent()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        var product = sandbox.Shop.ProductBySku("SKU-0006")!;
+        await MapAsync(rig, "SKU-0006", 9_999_999_999_999, sandbox.Shop.LocationId);
+        sandbox.Faults.Set(new ShopifyFaults { LatencyMilliseconds = 2000, EchoInventoryWebhooks = false });
+
+        await rig.Adapter.PublishAsync(Availability("SKU-0006", 5, 1));
+        await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<bool>("SELECT leased_until > now() FROM outbound_commands WHERE coalesce_key = 'inventory:SKU-0006'"),
+            leased => leased, what: "the call with the wrong item to be under way");
+        // While Shopify is still answering that call (it will refuse the unknown item), the mapping is fixed and a newer quantity arrives.
+        await MapAsync(rig, "SKU-0006", product.InventoryItemId, sandbox.Shop.LocationId);
+        await rig.Adapter.PublishAsync(Availability("SKU-0006", 9, 2));
+        await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT sequence FROM outbound_commands WHERE coalesce_key = 'inventory:SKU-0006'"), n => n == 2, what: "the newer quantity queued");
+        Assert.True(await rig.Adapter.ScalarAsync<bool>("SELECT leased_until > now() FROM outbound_commands WHERE coalesce_key = 'inventory:SKU-0006'"), "the refused call must still be under way");
+
+        var told = await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Any(q => q.Sku == "SKU-0006"), TimeSpan.FromSeconds(30), "the newer quantity");
+        Assert.Equal(9, told.Single(q => q.Sku == "SKU-0006").Available);
+    }
+
+    private static async Task MapAsync(AdapterRig rig, string sku, long inventoryItemId, long locationId)
+    {
+        using var map = ShopifyHost.Admin(HttpMethod.Put, $"/admin/shopify/sku-map/{sku}");
+        map.Content = System.Net.Http.Json.JsonContent.Create(new { inventoryItemId, locationId });
+        (await rig.Adapter.Client.SendAsync(map)).EnsureSuccessStatusCode();
+    }
+
     private static InventoryAvailabilityChanged Availability(string sku, int shopify, long sequence) => AdapterRig.Availability(sku, shopify, sequence);
 }

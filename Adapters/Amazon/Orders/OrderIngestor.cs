@@ -91,19 +91,22 @@ public sealed class OrderIngestor(
 
             case AmazonOrderStatus.Canceled or AmazonOrderStatus.Unfulfillable:
                 var known = await new AmazonOrderLinks(database).FindAsync(order.AmazonOrderId, cancellationToken);
-                if (known?.OrderId is not { } existing)
-                {
-                    await FinishAsync(ids, "cancelled_unknown", null, cancellationToken);
-                    return "cancelled_unknown";
-                }
-
+                // No link does not mean no order: a submit may have committed without us seeing the answer (deadline,
+                // crash before the link row) or may still be under way on another replica. So the cancellation goes by
+                // Amazon's order id; OrderService cancels the order if it exists, or keeps the cancellation and
+                // applies it when the order arrives — either way the order cannot stay live.
+                var cancel = known?.OrderId is { } existing
+                    ? new CancelOrderRequest { OrderId = existing.ToString(), PartnerId = known.PartnerId, Reason = "Cancelled on Amazon" }
+                    : new CancelOrderRequest
+                    {
+                        Channel = AmazonTelemetry.Channel, PartnerId = partnerId, ChannelOrderId = order.AmazonOrderId, Reason = "Cancelled on Amazon",
+                    };
+                Order cancelled;
                 using (telemetry.Start("order.cancel", System.Diagnostics.ActivityKind.Client))
                 {
                     try
                     {
-                        await orders.CancelOrderAsync(
-                            new CancelOrderRequest { OrderId = existing.ToString(), PartnerId = known.PartnerId, Reason = "Cancelled on Amazon" },
-                            deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: cancellationToken);
+                        cancelled = await orders.CancelOrderAsync(cancel, deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: cancellationToken);
                     }
                     catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
                     {
@@ -111,9 +114,9 @@ public sealed class OrderIngestor(
                     }
                 }
 
-                orderId = existing;
-                partnerId = known.PartnerId;
-                outcome = "cancelled";
+                orderId = known?.OrderId ?? (Guid.TryParse(cancelled.OrderId, out var cancelledId) ? cancelledId : null);
+                partnerId = known?.PartnerId ?? partnerId;
+                outcome = orderId is not null ? "cancelled" : "cancelled_before_order";
                 break;
 
             default:

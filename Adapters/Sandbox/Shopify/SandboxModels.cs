@@ -51,6 +51,9 @@ public sealed class SandboxOrder(long id, int number, long fulfillmentOrderId, l
 
     public string? CancelReason { get; set; }
 
+    /// <summary><c>on_hold</c> or <c>scheduled</c> while the merchant (or an app) holds the fulfillment order; null otherwise.</summary>
+    public string? FulfillmentHold { get; set; }
+
     public List<SandboxRefund> Refunds { get; } = [];
 }
 

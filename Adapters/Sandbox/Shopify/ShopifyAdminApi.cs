@@ -25,6 +25,7 @@ public static class ShopifyAdminApi
         api.MapGet("/locations.json", ListLocations).WithDisplayName("locations.list");
         api.MapGet("/orders/{orderId:long}/fulfillment_orders.json", ListFulfillmentOrders).WithDisplayName("fulfillment_orders.list");
         api.MapPost("/fulfillments.json", CreateFulfillment).WithDisplayName("fulfillments.create");
+        api.MapGet("/orders/{orderId:long}/fulfillments.json", ListFulfillments).WithDisplayName("fulfillments.list");
         api.MapPost("/graphql.json", ShopifyGraphQlApi.Execute).WithDisplayName(ShopifyGraphQlApi.Operation);
         return endpoints;
     }
@@ -113,8 +114,20 @@ public static class ShopifyAdminApi
 
         var tracking = fulfillment["tracking_info"] as JsonObject;
         var (created, error) = shop.Fulfill(requested, Text(tracking?["number"]), Text(tracking?["company"]));
-        return created is null ? Unprocessable(error!) : Results.Json(ShopifyPayloads.Fulfillment(created), statusCode: StatusCodes.Status201Created);
+        if (created is null)
+        {
+            return Unprocessable(error!);
+        }
+
+        return shop.TakeDroppedFulfillmentAnswer()
+            ? Results.Json(new { errors = "Gateway Timeout" }, statusCode: StatusCodes.Status504GatewayTimeout)
+            : Results.Json(ShopifyPayloads.Fulfillment(created), statusCode: StatusCodes.Status201Created);
     }
+
+    public static IResult ListFulfillments(long orderId, ShopifyShop shop) =>
+        shop.Order(orderId) is not null
+            ? Results.Json(ShopifyPayloads.Fulfillments(shop.Fulfillments(orderId)))
+            : Results.Json(new { errors = "Not Found" }, statusCode: StatusCodes.Status404NotFound);
 
     private static IResult Unprocessable(string error) =>
         Results.Json(new { errors = new[] { error } }, statusCode: StatusCodes.Status422UnprocessableEntity);

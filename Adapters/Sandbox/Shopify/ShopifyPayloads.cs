@@ -137,7 +137,7 @@ public static class ShopifyPayloads
     {
         var lines = shop.Snapshot(order);
         var open = lines.Any(l => l.Line.Quantity > l.Fulfilled);
-        var status = order.CancelledAt is not null ? "cancelled" : open ? (lines.Any(l => l.Fulfilled > 0) ? "in_progress" : "open") : "closed";
+        var status = order.CancelledAt is not null ? "cancelled" : !open ? "closed" : order.FulfillmentHold ?? (lines.Any(l => l.Fulfilled > 0) ? "in_progress" : "open");
         return new JsonObject
         {
             ["fulfillment_orders"] = new JsonArray(new JsonObject
@@ -162,18 +162,22 @@ public static class ShopifyPayloads
         };
     }
 
-    public static JsonObject Fulfillment(SandboxFulfillment fulfillment) => new()
+    public static JsonObject Fulfillment(SandboxFulfillment fulfillment) => new() { ["fulfillment"] = FulfillmentBody(fulfillment) };
+
+    public static JsonObject Fulfillments(IEnumerable<SandboxFulfillment> fulfillments) => new()
     {
-        ["fulfillment"] = new JsonObject
-        {
-            ["id"] = fulfillment.Id,
-            ["order_id"] = fulfillment.OrderId,
-            ["status"] = "success",
-            ["created_at"] = Timestamp(fulfillment.CreatedAt),
-            ["tracking_number"] = fulfillment.TrackingNumber,
-            ["tracking_company"] = fulfillment.TrackingCompany,
-            ["line_items"] = new JsonArray([.. fulfillment.Lines.Select(l => (JsonNode)new JsonObject { ["id"] = l.LineItemId, ["sku"] = l.Sku, ["quantity"] = l.Quantity })]),
-        },
+        ["fulfillments"] = new JsonArray([.. fulfillments.Select(f => (JsonNode)FulfillmentBody(f))]),
+    };
+
+    private static JsonObject FulfillmentBody(SandboxFulfillment fulfillment) => new()
+    {
+        ["id"] = fulfillment.Id,
+        ["order_id"] = fulfillment.OrderId,
+        ["status"] = "success",
+        ["created_at"] = Timestamp(fulfillment.CreatedAt),
+        ["tracking_number"] = fulfillment.TrackingNumber,
+        ["tracking_company"] = fulfillment.TrackingCompany,
+        ["line_items"] = new JsonArray([.. fulfillment.Lines.Select(l => (JsonNode)new JsonObject { ["id"] = l.LineItemId, ["sku"] = l.Sku, ["quantity"] = l.Quantity })]),
     };
 
     public static JsonObject InventoryLevel(long inventoryItemId, long locationId, int? available, DateTimeOffset at) => new()

@@ -28,6 +28,15 @@ public static class ShopifySandboxApi
         sandbox.MapPost("/orders/{orderId:long}:cancel", (long orderId, ShopifyOrderDesk desk) => desk.Cancel(orderId) is { } order ? Results.Ok(Summary(order)) : NotFound());
         sandbox.MapPost("/orders/{orderId:long}:refund", (long orderId, ShopifyOrderDesk desk) => desk.Refund(orderId) is { } refund ? Results.Ok(refund) : NotFound());
         sandbox.MapGet("/fulfillments", (ShopifyShop shop) => TypedResults.Ok(shop.Fulfillments()));
+        sandbox.MapPut("/orders/{orderId:long}/fulfillment-hold", (long orderId, FulfillmentHoldBody body, ShopifyShop shop) =>
+            body.Hold is null or "on_hold" or "scheduled"
+                ? shop.Change(orderId, order => order.FulfillmentHold = body.Hold) is { } order ? Results.Ok(Summary(order)) : NotFound()
+                : Results.BadRequest(new { errors = "hold must be on_hold, scheduled or null" }));
+        sandbox.MapPost("/fulfillments:drop-answers", (DropAnswersBody body, ShopifyShop shop) =>
+        {
+            shop.DropNextFulfillmentAnswers(body.Count);
+            return Results.NoContent();
+        });
         sandbox.MapGet("/webhooks", (WebhookSender sender) => TypedResults.Ok(sender.Log));
         sandbox.MapGet("/api-calls", (ApiCallStats stats) => TypedResults.Ok(stats.Snapshot()));
         sandbox.MapGet("/faults", (ShopifyFaultSwitch faults) => TypedResults.Ok(faults.Current));
@@ -65,3 +74,7 @@ public static class ShopifySandboxApi
 
     private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such order in the sandbox shop.");
 }
+
+public sealed record FulfillmentHoldBody(string? Hold);
+
+public sealed record DropAnswersBody(int Count);

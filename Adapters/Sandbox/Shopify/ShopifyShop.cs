@@ -20,6 +20,7 @@ public sealed class ShopifyShop
     private readonly TimeProvider _clock;
     private long _nextId = 5_000_000_000_000;
     private int _nextNumber = 1000;
+    private int _droppedFulfillmentAnswers;
 
     public ShopifyShop(IOptions<ShopifySandboxOptions> options, TimeProvider clock)
     {
@@ -176,6 +177,11 @@ public sealed class ShopifyShop
                     return (null, $"fulfillment order {fulfillmentOrderId} is cancelled");
                 }
 
+                if (order.FulfillmentHold is { } hold)
+                {
+                    return (null, $"fulfillment order {fulfillmentOrderId} is {hold}");
+                }
+
                 if (quantity <= 0 || quantity > line.Quantity - line.Fulfilled - plan.Where(p => p.Line == line).Sum(p => p.Quantity))
                 {
                     return (null, $"quantity {quantity} of line {lineId} is more than is fulfillable");
@@ -198,6 +204,34 @@ public sealed class ShopifyShop
                 [.. plan.Select(p => new FulfilledLine(p.Line.Id, p.Line.Product.Sku, p.Quantity))], _clock.GetUtcNow());
             _fulfillments.Add(fulfillment);
             return (fulfillment, null);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> fulfillments are created but their answers lost (a 504 instead), as a dropped connection would.</summary>
+    public void DropNextFulfillmentAnswers(int count) => Interlocked.Exchange(ref _droppedFulfillmentAnswers, count);
+
+    public bool TakeDroppedFulfillmentAnswer()
+    {
+        var left = Volatile.Read(ref _droppedFulfillmentAnswers);
+        while (left > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _droppedFulfillmentAnswers, left - 1, left);
+            if (seen == left)
+            {
+                return true;
+            }
+
+            left = seen;
+        }
+
+        return false;
+    }
+
+    public IReadOnlyList<SandboxFulfillment> Fulfillments(long orderId)
+    {
+        lock (_gate)
+        {
+            return [.. _fulfillments.Where(f => f.OrderId == orderId)];
         }
     }
 

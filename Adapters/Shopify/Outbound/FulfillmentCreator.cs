@@ -10,8 +10,10 @@ namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 /// <summary>
 /// Creates the Shopify fulfillment for one of our shipments: reads the order's fulfillment orders, takes our shipped
 /// quantities from the lines still open (our line ids are Shopify's line item ids) and posts one fulfillment with
-/// the tracking number. Reading first also makes a retry after an unanswered POST safe: lines already fulfilled
-/// are not fulfilled again.
+/// the tracking number. A POST whose answer was lost may have created the fulfillment, and with split shipments
+/// the quantity still open does not tell whose it was; so once any of our lines is partly fulfilled, a fulfillment
+/// that already carries this shipment's tracking number is taken as ours instead of posting again. Lines held on
+/// Shopify's side (fulfillment order on hold or scheduled) keep the command queued until they are released.
 /// </summary>
 public sealed class FulfillmentCreator(ShopifyAdminClient shopify, NpgsqlDataSource database, Contracts.Orders.V1.Orders.OrdersClient orders)
 {
@@ -24,7 +26,22 @@ public sealed class FulfillmentCreator(ShopifyAdminClient shopify, NpgsqlDataSou
         }
 
         var fulfillmentOrders = await shopify.GetFulfillmentOrdersAsync(shopifyOrderId, cancellationToken);
-        var lines = Allocate(command, fulfillmentOrders);
+        if (TouchesFulfilledLines(command, fulfillmentOrders) && command.TrackingNumber is { Length: > 0 } tracking)
+        {
+            var existing = await shopify.GetFulfillmentsAsync(shopifyOrderId, cancellationToken);
+            if (existing.FirstOrDefault(f => string.Equals(f.TrackingNumber, tracking, StringComparison.Ordinal)) is { } ours)
+            {
+                return OutboundResult.Done("created", (connection, transaction) => RecordAsync(command, shopifyOrderId, ours.Id, connection, transaction, cancellationToken));
+            }
+        }
+
+        var lines = Allocate(command, fulfillmentOrders, out var held);
+        if (held)
+        {
+            // Marking it done would lose the tracking for good; the merchant releasing the hold is what it waits for.
+            return OutboundResult.Later($"Fulfillment orders of Shopify order {shopifyOrderId} are on hold or scheduled; waiting for their release.");
+        }
+
         if (lines.Count == 0)
         {
             return OutboundResult.Done("already_fulfilled", (connection, transaction) => RecordAsync(command, shopifyOrderId, null, connection, transaction, cancellationToken));
@@ -35,13 +52,13 @@ public sealed class FulfillmentCreator(ShopifyAdminClient shopify, NpgsqlDataSou
         return OutboundResult.Done("created", (connection, transaction) => RecordAsync(command, shopifyOrderId, fulfillment.Id, connection, transaction, cancellationToken));
     }
 
-    /// <summary>Our shipped quantity per line, taken from the fulfillment order lines of that line item that still have something to fulfil.</summary>
-    public static List<FulfillmentOrderLines> Allocate(CreateFulfillmentCommand command, IReadOnlyList<FulfillmentOrder> fulfillmentOrders)
+    /// <summary>
+    /// Our shipped quantity per line, taken from the fulfillment order lines of that line item that still have something to fulfil;
+    /// <paramref name="held"/> when some of it is left over and could only come from a fulfillment order on hold or scheduled.
+    /// </summary>
+    public static List<FulfillmentOrderLines> Allocate(CreateFulfillmentCommand command, IReadOnlyList<FulfillmentOrder> fulfillmentOrders, out bool held)
     {
-        var wanted = command.Lines
-            .Where(l => long.TryParse(l.LineId, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .GroupBy(l => long.Parse(l.LineId, CultureInfo.InvariantCulture))
-            .ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+        var wanted = Wanted(command);
         var result = new List<FulfillmentOrderLines>();
         foreach (var fulfillmentOrder in fulfillmentOrders.Where(f => f.Status is "open" or "in_progress"))
         {
@@ -62,8 +79,23 @@ public sealed class FulfillmentCreator(ShopifyAdminClient shopify, NpgsqlDataSou
             }
         }
 
+        held = fulfillmentOrders
+            .Where(f => f.Status is "on_hold" or "scheduled")
+            .SelectMany(f => f.LineItems)
+            .Any(line => line.FulfillableQuantity > 0 && wanted.GetValueOrDefault(line.LineItemId) > 0);
         return result;
     }
+
+    private static bool TouchesFulfilledLines(CreateFulfillmentCommand command, IReadOnlyList<FulfillmentOrder> fulfillmentOrders)
+    {
+        var wanted = Wanted(command);
+        return fulfillmentOrders.SelectMany(f => f.LineItems).Any(line => wanted.ContainsKey(line.LineItemId) && line.FulfillableQuantity < line.Quantity);
+    }
+
+    private static Dictionary<long, int> Wanted(CreateFulfillmentCommand command) => command.Lines
+        .Where(l => long.TryParse(l.LineId, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        .GroupBy(l => long.Parse(l.LineId, CultureInfo.InvariantCulture))
+        .ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
 
     private async Task<long?> ShopifyOrderIdAsync(CreateFulfillmentCommand command, CancellationToken cancellationToken)
     {

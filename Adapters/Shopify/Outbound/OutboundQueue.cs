@@ -169,18 +169,16 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Parks a quantity update whose SKU is not in the map; mapping the SKU revives it.</summary>
+    /// <summary>Parks a quantity update whose SKU is not in the map; mapping the SKU revives it. A value that replaced it during the attempt is tried next instead.</summary>
     public Task ParkAsync(LeasedCommand leased, CancellationToken cancellationToken) =>
-        ExecuteAsync("""
-            UPDATE outbound_commands SET status = 'unmapped', leased_until = NULL, last_error = 'SKU not in the SKU map', updated_at = now()
-            WHERE command_id = @id
-            """, leased.CommandId, cancellationToken);
+        EndUnlessReplacedAsync(leased, "status = 'unmapped', leased_until = NULL, last_error = 'SKU not in the SKU map', updated_at = now()", null, cancellationToken);
 
+    /// <summary>
+    /// Refused for good. Only the value that was refused: one that replaced it during the call (the SKU mapped meanwhile,
+    /// or simply a newer quantity) is sent next, instead of waiting as failed for another event or an operator.
+    /// </summary>
     public Task FailAsync(LeasedCommand leased, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync("""
-            UPDATE outbound_commands SET status = 'failed', attempts = attempts + 1, leased_until = NULL, last_error = @error, updated_at = now()
-            WHERE command_id = @id
-            """, leased.CommandId, cancellationToken, ("error", error));
+        EndUnlessReplacedAsync(leased, "status = 'failed', attempts = attempts + 1, leased_until = NULL, last_error = @error, updated_at = now()", error, cancellationToken);
 
     /// <summary>Queue depth by kind and status, with the oldest waiting command, for operators.</summary>
     public async Task<IReadOnlyList<OutboundSummary>> SummarizeAsync(CancellationToken cancellationToken)
@@ -198,16 +196,25 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         return rows;
     }
 
-    private async Task ExecuteAsync(string sql, long commandId, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task EndUnlessReplacedAsync(LeasedCommand leased, string set, string? error, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(sql);
-        command.Parameters.AddWithValue("id", commandId);
-        foreach (var (name, value) in parameters)
+        // One batch is one transaction: exactly one of the two matches, whatever commits in between.
+        await using var batch = database.CreateBatch();
+        var end = new NpgsqlBatchCommand($"UPDATE outbound_commands SET {set} WHERE command_id = @id AND version = @version")
         {
-            command.Parameters.AddWithValue(name, value);
+            Parameters = { new("id", leased.CommandId), new("version", leased.Version) },
+        };
+        if (error is not null)
+        {
+            end.Parameters.Add(new NpgsqlParameter("error", error));
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        batch.BatchCommands.Add(end);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"UPDATE outbound_commands SET {ReleaseReplaced} WHERE command_id = @id AND version <> @version")
+        {
+            Parameters = { new("id", leased.CommandId), new("version", leased.Version) },
+        });
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 

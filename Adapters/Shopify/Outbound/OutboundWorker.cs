@@ -152,6 +152,11 @@ public sealed class OutboundWorker(
                 new NewException(ExceptionStage.Outbound, code, result.RefusalReason!, CommandId: leased.CommandId, Body: System.Text.Encoding.UTF8.GetBytes(leased.Payload)),
                 cancellationToken);
         }
+        else if (result.Outcome == "later")
+        {
+            logger.LogInformation("Shopify {Kind} command {CommandId} cannot be sent yet: {Reason}", leased.Kind, leased.CommandId, result.RefusalReason);
+            await queue.RescheduleAsync([leased], options.Value.Outbound.FirstBackoff, options.Value.Outbound.MaxBackoff, result.RefusalReason!, cancellationToken);
+        }
         else if (result.Outcome == "unmapped")
         {
             await queue.ParkAsync(leased, cancellationToken);

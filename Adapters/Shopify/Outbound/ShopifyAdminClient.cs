@@ -89,6 +89,10 @@ public sealed class ShopifyAdminClient(HttpClient http, IOptions<ShopifyOptions>
         (await SendAsync<FulfillmentEnvelope>(HttpMethod.Post, "fulfillments.json", new FulfillmentCreateBody(fulfillment),
             "fulfillments.create", idempotent: false, cancellationToken)).Fulfillment;
 
+    public async Task<IReadOnlyList<Fulfillment>> GetFulfillmentsAsync(long shopifyOrderId, CancellationToken cancellationToken) =>
+        (await SendAsync<FulfillmentsEnvelope>(HttpMethod.Get, $"orders/{shopifyOrderId}/fulfillments.json?limit=250", null,
+            "fulfillments.list", idempotent: true, cancellationToken)).Fulfillments;
+
     /// <summary>One page of products (id and variants only), after <paramref name="sinceId"/>.</summary>
     public async Task<IReadOnlyList<Product>> ListProductsAsync(long sinceId, int limit, CancellationToken cancellationToken) =>
         (await SendAsync<ProductsEnvelope>(HttpMethod.Get, $"products.json?limit={limit}&since_id={sinceId}&fields=id,variants", null,

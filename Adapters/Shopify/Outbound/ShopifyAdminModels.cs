@@ -22,6 +22,8 @@ public sealed record Fulfillment(long Id, long OrderId, string? Status, string? 
 
 public sealed record FulfillmentEnvelope(Fulfillment Fulfillment);
 
+public sealed record FulfillmentsEnvelope(IReadOnlyList<Fulfillment> Fulfillments);
+
 public sealed record ProductVariant(long Id, string? Sku, long InventoryItemId);
 
 public sealed record Product(long Id, IReadOnlyList<ProductVariant> Variants);
