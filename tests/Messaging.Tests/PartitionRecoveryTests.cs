@@ -24,7 +24,7 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
         var host = await StartAsync(Subscription, new() { ["Messaging:MaxDeliveries"] = "50", ["Messaging:RetryBaseDelayMilliseconds"] = "200" });
         host.Failures.Fail("w-lease");
         await host.PublishAsync("w-lease", 1, 5);
-        await Eventually.ReachesAsync(() => PendingAsync(StreamFor("w-lease"), Subscription), pending => pending == 5, what: "all five delivered while the first retries");
+        await Eventually.ReachesAsync(() => _redis.PendingAsync(StreamFor("w-lease"), Subscription), pending => pending == 5, what: "all five delivered while the first retries");
 
         // As far as Redis knows, another replica holds every partition now (as after renewals that timed out).
         var database = _redis.GetDatabase();
@@ -47,7 +47,7 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
         await Eventually.ReachesAsync(host.EffectsAsync, effects => effects.Count >= 6, TimeSpan.FromSeconds(15), "all six once the partitions are back");
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Equal(Enumerable.Range(1, 6), (await host.EffectsAsync()).Select(effect => effect.Sequence));
-        Assert.Equal(0, await PendingAsync(StreamFor("w-lease"), Subscription));
+        Assert.Equal(0, await _redis.PendingAsync(StreamFor("w-lease"), Subscription));
     }
 
     // The reader usually resets the failed worker before the worker's next drain gets a thread, so the old code
@@ -63,7 +63,7 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
         await host.PublishAsync("w-fault", 1, 1);
         await acknowledging.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
         await host.PublishAsync("w-fault", 2, 1);
-        await Eventually.ReachesAsync(() => PendingAsync(StreamFor("w-fault"), Subscription), pending => pending == 2, what: "the second event read while the first one's acknowledgement hangs");
+        await Eventually.ReachesAsync(() => _redis.PendingAsync(StreamFor("w-fault"), Subscription), pending => pending == 2, what: "the second event read while the first one's acknowledgement hangs");
 
         // The acknowledgement fails while the reader waits for more (its reads block for a second). Once the worker
         // has given up on its queue, the reader gets the third event, which belongs behind the second.
@@ -74,7 +74,7 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
         await Eventually.ReachesAsync(host.EffectsAsync, effects => effects.Count >= 3, what: "all three events");
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Equal([1, 2, 3], (await host.EffectsAsync()).Select(effect => effect.Sequence));
-        await Eventually.ReachesAsync(() => PendingAsync(StreamFor("w-fault"), Subscription), pending => pending == 0, what: "every entry acknowledged");
+        await Eventually.ReachesAsync(() => _redis.PendingAsync(StreamFor("w-fault"), Subscription), pending => pending == 0, what: "every entry acknowledged");
     }
 
     [Fact]
@@ -98,18 +98,6 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
         var host = await WidgetHost.StartAsync(await servers.CreateDatabaseAsync("widgets"), servers.RedisConnectionString, _prefix, subscription, overrides: overrides);
         _hosts.Add(host);
         return host;
-    }
-
-    private async Task<long> PendingAsync(string stream, string group)
-    {
-        try
-        {
-            return (await _redis.GetDatabase().StreamPendingAsync(stream, group)).PendingMessageCount;
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
-        {
-            return 0;
-        }
     }
 
     private string StreamFor(string key) => StreamNames.For(_prefix, Topic, Transport.Partitioning.PartitionOf(key, 4));
