@@ -41,6 +41,10 @@ internal sealed class RedisStreamsConsumer(
     private readonly Dictionary<string, string> _topicOfStream = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartitionWorker> _workers = new(StringComparer.Ordinal);
     private bool _groupsReady;
+    private PartitionLeases? _leases;
+
+    /// <summary>Partitions this replica holds right now (none before it started consuming).</summary>
+    internal int PartitionsHeld => _leases?.Held.Count ?? 0;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,7 +62,7 @@ internal sealed class RedisStreamsConsumer(
             }
         }
 
-        var leases = new PartitionLeases(redis, identity.Subscription, identity.ConsumerName, TimeSpan.FromSeconds(settings.PartitionLeaseSeconds));
+        var leases = _leases = new PartitionLeases(redis, identity.Subscription, identity.ConsumerName, TimeSpan.FromSeconds(settings.PartitionLeaseSeconds));
         foreach (var stream in _topicOfStream.Keys)
         {
             _workers[stream] = new PartitionWorker(stream, (s, entries, ct) => HandleInOrderAsync(s, entries, leases, ct), logger, stoppingToken);

@@ -84,8 +84,8 @@ public sealed class ItemMasterSyncTests(TestServers servers)
         {
             if (served == pagesBefore + 1)
             {
-                host.Erp.UpsertItems([new ItemUpdate("ITEM-00001", "Edited while the sync ran", null, null, null)]);
-                Thread.Sleep(20);
+                var edited = host.Erp.UpsertItems([new ItemUpdate("ITEM-00001", "Edited while the sync ran", null, null, null)])[0].LastModifiedDateTime;
+                SpinWait.SpinUntil(() => host.Erp.Time.GetUtcNow() > edited);
                 host.Erp.UpsertItems([new ItemUpdate("SKU-1", "Edited a moment later", null, null, null)]);
             }
         };

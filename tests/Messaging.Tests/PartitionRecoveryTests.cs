@@ -1,5 +1,7 @@
 using Distribution.Aspire.Messaging.RedisStreams;
 using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace Distribution.Aspire.Messaging.Tests;
@@ -34,8 +36,8 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
             await database.StringSetAsync(lease, "intruder", TimeSpan.FromMinutes(1));
         }
 
-        // Leases of 3 s are renewed every second: by now this replica knows it holds none.
-        await Task.Delay(2500, TestContext.Current.CancellationToken);
+        var consumer = host.App.App.Services.GetServices<IHostedService>().OfType<RedisStreamsConsumer>().Single();
+        await Eventually.ReachesAsync(() => Task.FromResult(consumer.PartitionsHeld), held => held == 0, what: "the replica to notice it holds no partition");
         host.Failures.Fix("w-lease");
         await Eventually.ReachesAsync(host.EffectsAsync, effects => effects.Count >= 1, TimeSpan.FromSeconds(15), "the first event on its next retry");
         await Task.Delay(300, TestContext.Current.CancellationToken);

@@ -26,6 +26,8 @@ public sealed class OutboundSender(
 {
     public const string ClientName = "threepl-partners";
 
+    private const int MaxPartnersInParallel = 8;
+
     private sealed record Message(long MessageId, string PartnerId, string Kind, string Format, string Body, string? Reference, int Attempts, DateTimeOffset CreatedAt);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -89,8 +91,6 @@ public sealed class OutboundSender(
 
         return delivered;
     }
-
-    private const int MaxPartnersInParallel = 8;
 
     private async Task<bool> SendAsync(long messageId, CancellationToken cancellationToken)
     {
