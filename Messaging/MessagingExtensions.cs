@@ -42,6 +42,7 @@ public static class MessagingExtensions
         services.AddSingleton<MessagingTelemetry>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IEventBus, OutboxEventBus>();
+        services.AddSingleton<BatchLockGate>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<DeadLetterStore>();
         services.AddGaugeSampler<DeadLetterSampler>();

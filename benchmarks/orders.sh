@@ -5,7 +5,8 @@
 #   order received -> reserved p50/p90/p99 at a fixed rate (OrderService -> event -> InventoryService
 #     reserves -> event -> OrderService), from the orders' own status history
 # Writes benchmarks/results/orders-<UTC date>.md with the machine description. Loopback only.
-# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (30, not measured; see README).
+# Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (30, not measured; see README),
+#   LEAD_IN_SECONDS (5: seconds at RATE before the measured RATE_SECONDS, not measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -17,6 +18,7 @@ seconds=${RUN_SECONDS:-10}
 rate=${RATE:-200}
 rate_seconds=${RATE_SECONDS:-10}
 warmup_seconds=${WARMUP_SECONDS:-30}
+lead_in_seconds=${LEAD_IN_SECONDS:-5}
 
 work=$(mktemp -d /tmp/da-orders-bench.XXXXXX)
 chmod 755 "$work"
@@ -86,7 +88,7 @@ start_service InventoryService inventorydb "$inventory_http" "$inventory_grpc"
 echo "SubmitOrder ($clients clients, ${warmup_seconds} s warm-up, ${seconds} s measured; then $rate orders/s for ${rate_seconds} s) ..."
 ours=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks.dll \
   --orders "http://127.0.0.1:$orders_grpc" --inventory "http://127.0.0.1:$inventory_grpc" \
-  --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds" --warmup-seconds "$warmup_seconds" --pause-pid "${pids[1]}")
+  --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds" --warmup-seconds "$warmup_seconds" --lead-in-seconds "$lead_in_seconds" --pause-pid "${pids[1]}")
 value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
 
 # Where the paced orders' received -> reserved time went, from the two databases: inventory's row for an order is
@@ -131,7 +133,7 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo "| orders/s | $(value submit_orders_per_second) (SubmitOrder over gRPC: order, lines, history, outbox in one transaction; the reservations and acceptances they cause running alongside) | $tps (pgbench: order row + outbox row) | $(ratio "$(value submit_orders_per_second)" "$tps") | ≥ 0.5 |"
   echo "| orders/s, SubmitOrder alone | $(value submit_alone_orders_per_second) (the same, with InventoryService stopped for the ${seconds} s; OrderService's relay still publishes every order.received to Redis) | $tps | $(ratio "$(value submit_alone_orders_per_second)" "$tps") | ≥ 0.5 |"
   echo
-  echo "Order received → reserved at $(value latency_rate) orders/s for ${rate_seconds} s ($(value latency_samples) orders reserved, $(value latency_not_reserved) not):"
+  echo "Order received → reserved at $(value latency_rate) orders/s for ${rate_seconds} s, after ${lead_in_seconds} s at that rate not measured ($(value latency_samples) orders reserved, $(value latency_not_reserved) not):"
   echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 50 ms)."
   echo
   echo "The same orders in two stages (from the databases; inventory's reserving transaction starts between them):"

@@ -20,18 +20,20 @@ public sealed class OrderReceivedHandler(ReservationService reservations, ILogge
     /// </summary>
     public async Task LockAsync(IReadOnlyList<OrderReceived> events, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var skus = events
-            .Where(e => e.FulfillmentChannel != FulfillmentChannels.Marketplace)
-            .SelectMany(e => e.Lines.Select(l => l.Sku))
-            .Where(sku => !string.IsNullOrEmpty(sku))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        var skus = LockNames(events).Order(StringComparer.Ordinal).ToArray();
         if (skus.Length > 0)
         {
             await PositionStore.LockSkusAsync(transaction, skus, cancellationToken);
         }
     }
+
+    /// <summary>The SKUs whose positions the batch locks: this replica's batches over the same SKUs take turns before they begin.</summary>
+    public IEnumerable<string> LockNames(IReadOnlyList<OrderReceived> events) =>
+        events
+            .Where(e => e.FulfillmentChannel != FulfillmentChannels.Marketplace)
+            .SelectMany(e => e.Lines.Select(l => l.Sku))
+            .Where(sku => !string.IsNullOrEmpty(sku))
+            .Distinct(StringComparer.Ordinal);
 
     public async Task HandleAsync(OrderReceived @event, EventContext context, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public sealed class EventDispatcher(
     MessagingIdentity identity,
     MessagingTelemetry telemetry,
     OutboxSignal outboxSignal,
+    BatchLockGate gate,
     TimeProvider time,
     ILogger<EventDispatcher> logger)
 {
@@ -109,6 +110,7 @@ public sealed class EventDispatcher(
             return ignored;
         }
 
+        using var turn = await gate.EnterAsync(LockNames(prepared, services.ServiceProvider), cancellationToken);
         var outcomes = new List<DispatchOutcome>(prepared.Count);
         try
         {
@@ -197,6 +199,12 @@ public sealed class EventDispatcher(
         }
     }
 
+    private static IEnumerable<string> LockNames(List<PreparedEvent> prepared, IServiceProvider services) =>
+        prepared
+            .Where(item => item.Invoker is not null)
+            .GroupBy(item => item.Invoker!)
+            .SelectMany(group => group.Key.LockNames([.. group.Select(item => item.Event!)], services));
+
     /// <summary>
     /// Handlers that lock rows in one global order for the batch do so before any event is handled; event types
     /// go in name order, so two batches mixing the same types take their locks in the same sequence.
@@ -271,9 +279,10 @@ public sealed class EventDispatcher(
             return early;
         }
 
+        using var turn = await gate.EnterAsync(invoker!.LockNames([@event!], services.ServiceProvider), cancellationToken);
         try
         {
-            return await HandleInTransactionAsync(envelope, invoker!, @event!, services.ServiceProvider, cancellationToken);
+            return await HandleInTransactionAsync(envelope, invoker, @event!, services.ServiceProvider, cancellationToken);
         }
         catch (NpgsqlException ex) when (ex.IsTransient)
         {

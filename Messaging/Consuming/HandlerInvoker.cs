@@ -23,6 +23,9 @@ internal abstract class HandlerInvoker
 
     /// <summary>Lets every handler that implements <see cref="IEventBatchLocking{TEvent}"/> lock what these events need.</summary>
     public abstract Task LockBatchAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>The names every <see cref="IEventBatchLocking{TEvent}"/> handler gives for what these events will lock.</summary>
+    public abstract IEnumerable<string> LockNames(IReadOnlyList<object> events, IServiceProvider services);
 }
 
 internal sealed class HandlerInvoker<TEvent> : HandlerInvoker where TEvent : IIntegrationEvent
@@ -51,5 +54,21 @@ internal sealed class HandlerInvoker<TEvent> : HandlerInvoker where TEvent : IIn
                 await locking.LockAsync(typed, transaction, cancellationToken);
             }
         }
+    }
+
+    public override IEnumerable<string> LockNames(IReadOnlyList<object> events, IServiceProvider services)
+    {
+        List<TEvent>? typed = null;
+        var names = new List<string>();
+        foreach (var handler in services.GetServices<IEventHandler<TEvent>>())
+        {
+            if (handler is IEventBatchLocking<TEvent> locking)
+            {
+                typed ??= [.. events.Cast<TEvent>()];
+                names.AddRange(locking.LockNames(typed));
+            }
+        }
+
+        return names;
     }
 }

@@ -13,4 +13,11 @@ namespace Distribution.Aspire.Messaging.Consuming;
 public interface IEventBatchLocking<in TEvent> where TEvent : IIntegrationEvent
 {
     Task LockAsync(IReadOnlyList<TEvent> events, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Names for what <see cref="LockAsync"/> will lock (SKUs, say), for batches of any size. Batches of this
+    /// process with a name in common take turns before they open their transactions (<see cref="BatchLockGate"/>),
+    /// so the queue forms outside the database; none means every batch goes straight to its row locks.
+    /// </summary>
+    IEnumerable<string> LockNames(IReadOnlyList<TEvent> events) => [];
 }

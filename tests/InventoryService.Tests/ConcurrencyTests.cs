@@ -77,5 +77,51 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
         await Host.AssertLedgerMatchesPositionsAsync();
     }
 
+    [Fact]
+    public async Task Batches_over_the_same_skus_take_turns_before_they_open_a_transaction()
+    {
+        await Host.CreateLocationAsync("WH-1");
+        var skus = Enumerable.Range(0, 12).Select(i => $"SKU-T{i:00}").ToArray();
+        foreach (var sku in skus)
+        {
+            await Host.AdjustAsync(sku, "WH-1", 10_000);
+        }
+
+        var random = new Random(11);
+        var orders = Enumerable.Range(0, 400)
+            .Select(_ => new OrderReceived(
+                Guid.NewGuid(), "shopify", "partner-1", $"CH-{Guid.NewGuid():N}"[..12], FulfillmentChannels.Merchant, 0, DateTimeOffset.UtcNow,
+                [.. random.GetItems(skus, 4).Distinct().Select((sku, line) => new OrderedLine($"{line + 1}", sku, 1))]))
+            .ToList();
+
+        // Every partition gets batches over the same SKUs; none of them may queue on a row lock in the database, where
+        // the waiting transaction would hold back the cleanup of every table.
+        using var sampling = new CancellationTokenSource();
+        var lockWaits = CountLockWaitsAsync(sampling.Token);
+        await Host.PublishAllAsync(orders);
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM orders WHERE state = 'reserved'"), reserved => reserved == 400, TimeSpan.FromSeconds(60), "400 reservations");
+        await sampling.CancelAsync();
+
+        var (samples, waiting) = await lockWaits;
+        Assert.True(samples > 10, $"only {samples} samples of pg_stat_activity were taken");
+        Assert.Equal(0, waiting);
+        Assert.Equal(orders.SelectMany(o => o.Lines).Count(), await Host.ScalarAsync<long>("SELECT coalesce(sum(reserved), 0) FROM positions"));
+        await Host.AssertLedgerMatchesPositionsAsync();
+    }
+
+    private async Task<(int Samples, long Waiting)> CountLockWaitsAsync(CancellationToken stop)
+    {
+        var (samples, waiting) = (0, 0L);
+        while (!stop.IsCancellationRequested)
+        {
+            waiting += await Host.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            samples++;
+        }
+
+        return (samples, waiting);
+    }
+
     private const string AvailabilityChanged = "distribution.inventory.availability_changed.v1";
 }
