@@ -47,6 +47,8 @@ END;
 SQL
 tps=$("$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$clients" -j 2 -T "$pgbench_seconds" -f "$work/two-inserts.sql" pgbench_two_inserts \
   | grep -E '^tps' | grep -o '[0-9.]*' | head -n 1)
+# The baseline's tables go: left behind, autovacuum would clean up after pgbench in the middle of our measured phases.
+psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -c "DROP DATABASE pgbench_two_inserts"
 
 # pgbench gets $clients connections, and so do we. A bigger pool only opens backends in the middle of a burst
 # (a fork and cold caches each, on a 2-core server), which stalled the paced run for a second at a time.

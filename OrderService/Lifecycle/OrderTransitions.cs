@@ -58,19 +58,47 @@ public static class OrderTransitions
 
     /// <summary>
     /// <see cref="MoveAsync"/> for a handler that sends transitions with its other statements in one round trip: the
-    /// state machine decides now and the statements go into <paramref name="batch"/>; <see cref="ExecuteAsync"/> runs
-    /// the batch and finishes every planned move.
+    /// state machine decides every step now, and one row update (to the last step's status, with
+    /// <paramref name="alsoSet"/>) and a history entry per step go into <paramref name="batch"/>; <see cref="ExecuteAsync"/>
+    /// runs the batch and finishes every planned move. One update rather than one per step, because status is indexed:
+    /// each update of an order is a new row version with an entry in every index of the table.
     /// </summary>
-    public static PlannedMove PlanMove(OutboxBatch batch, OrderHead head, OrderStatus to, string reason, DateTimeOffset at, OrderTelemetry telemetry)
+    /// <param name="alsoSet">Further columns of the same update; names come from code, never from input.</param>
+    public static IReadOnlyList<PlannedMove> PlanMoves(
+        OutboxBatch batch, OrderHead head, IReadOnlyList<(OrderStatus To, string Reason)> steps, DateTimeOffset at, OrderTelemetry telemetry,
+        params (string Column, NpgsqlParameter Value)[] alsoSet)
     {
-        OrderStateMachine.EnsureCanMove(head.Status, to, head.MarketplaceFulfilled);
+        var moves = new List<PlannedMove>(steps.Count);
+        var current = head;
+        foreach (var (to, _) in steps)
+        {
+            OrderStateMachine.EnsureCanMove(current.Status, to, current.MarketplaceFulfilled);
 
-        // The write is timed by the caller's span around the batch; this one marks the transition in the trace.
-        StartTransition(head, to, telemetry)?.Dispose();
+            // The write is timed by the caller's span around the batch; this one marks the transition in the trace.
+            StartTransition(current, to, telemetry)?.Dispose();
+            moves.Add(new PlannedMove(current, to, at));
+            current = moves[^1].After;
+        }
 
-        batch.Add(MoveCommand(head.OrderId, to, at));
-        batch.Add(HistoryCommand(head.OrderId, to, reason, at));
-        return new PlannedMove(head, to, at);
+        var update = new NpgsqlBatchCommand
+        {
+            Parameters = { new() { Value = current.Status.ToWire() }, new() { Value = (long)steps.Count }, new() { Value = at }, new() { Value = head.OrderId } },
+        };
+        var set = new System.Text.StringBuilder("UPDATE orders SET status = $1, version = version + $2, updated_at = $3");
+        foreach (var (column, value) in alsoSet)
+        {
+            update.Parameters.Add(value);
+            set.Append($", {column} = ${update.Parameters.Count}");
+        }
+
+        update.CommandText = set.Append(" WHERE order_id = $4").ToString();
+        batch.Add(update);
+        foreach (var (to, reason) in steps)
+        {
+            batch.Add(HistoryCommand(head.OrderId, to, reason, at));
+        }
+
+        return moves;
     }
 
     /// <summary>Runs a batch holding planned moves, then counts each and, on acceptance, records the release SLA.</summary>

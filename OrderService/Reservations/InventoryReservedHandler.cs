@@ -33,21 +33,14 @@ public sealed class InventoryReservedHandler(OrderTelemetry telemetry, TimeProvi
         var locations = string.Join(", ", @event.Allocations.Select(a => a.LocationId).Distinct().Order(StringComparer.Ordinal));
         var reason = @event.FromBackorder ? $"reserved from backorder at {locations}" : $"reserved at {locations}";
 
-        // Both transitions, the allocations and order.accepted in one round trip; the order row is locked already.
+        // Both transitions, the allocations and order.accepted in one round trip and one row update; the order row is locked already.
         await using (var batch = context.CreateBatch())
         {
-            var reserved = OrderTransitions.PlanMove(batch, head, OrderStatus.Reserved, reason, now, telemetry);
-            batch.Add(new NpgsqlBatchCommand("UPDATE orders SET allocations = $1 WHERE order_id = $2")
-            {
-                Parameters =
-                {
-                    new() { Value = JsonSerializer.Serialize(@event.Allocations, MessagingJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb },
-                    new() { Value = head.OrderId },
-                },
-            });
-            var accepted = OrderTransitions.PlanMove(batch, reserved.After, OrderStatus.Accepted, "accepted: every line is held", now, telemetry);
+            var allocations = new NpgsqlParameter { Value = JsonSerializer.Serialize(@event.Allocations, MessagingJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb };
+            var moves = OrderTransitions.PlanMoves(
+                batch, head, [(OrderStatus.Reserved, reason), (OrderStatus.Accepted, "accepted: every line is held")], now, telemetry, ("allocations", allocations));
             batch.Publish(new OrderAccepted(head.OrderId, head.Channel, head.PartnerId, head.FulfillmentChannel, now, @event.Allocations));
-            head = await OrderTransitions.ExecuteAsync(batch, context.Transaction, [reserved, accepted], telemetry, cancellationToken);
+            head = await OrderTransitions.ExecuteAsync(batch, context.Transaction, moves, telemetry, cancellationToken);
         }
 
         logger.LogInformation("Order {OrderId} reserved and accepted ({Channel})", head.OrderId, head.Channel);

@@ -22,6 +22,8 @@ public sealed class ReservationFlowTests(OrderHost host) : IClassFixture<OrderHo
         var stored = await partner.GetOrderAsync(order.OrderId());
         Assert.Equal("accepted", stored.Status());
         Assert.Equal(["received", "reserved", "accepted"], stored["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+        Assert.Equal(order["version"]!.GetValue<long>() + 2, stored["version"]!.GetValue<long>());
+        Assert.Equal(3, await host.ScalarAsync<int>($"SELECT jsonb_array_length(allocations) FROM orders WHERE order_id = '{order.OrderId()}'"));
         var accepted = Assert.Single(await host.PublishedAsync("distribution.order.accepted.v1", order.OrderId()));
         Assert.Equal(3, accepted.GetProperty("allocations").GetArrayLength());
         Assert.Equal("3PL-WEST", accepted.GetProperty("allocations")[2].GetProperty("locationId").GetString());
