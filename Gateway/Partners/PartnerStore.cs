@@ -142,21 +142,27 @@ public sealed class PartnerStore(NpgsqlDataSource dataSource, SecretProtector se
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // The row lock serializes concurrent key issues for one partner, so the two-key limit holds.
-        await using (var lockPartner = new NpgsqlCommand(
-            """
-            SELECT (SELECT count(*) FROM partner_keys WHERE partner_id = p.partner_id AND revoked_at IS NULL)
-            FROM partners p WHERE p.partner_id = @id FOR UPDATE
-            """, connection, transaction))
+        // The row lock serializes concurrent key issues for one partner, so the two-key limit holds. The keys are counted
+        // by a statement of their own, after the lock: one that waited for the lock still reads with the snapshot it took
+        // before waiting, which misses the key the lock's previous holder just added.
+        await using (var lockAndCount = new NpgsqlBatch(connection, transaction)
         {
-            lockPartner.Parameters.AddWithValue("id", partnerId);
-            var active = await lockPartner.ExecuteScalarAsync(cancellationToken);
-            if (active is null)
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT 1 FROM partners WHERE partner_id = $1 FOR UPDATE") { Parameters = { new() { Value = partnerId } } },
+                new NpgsqlBatchCommand("SELECT count(*) FROM partner_keys WHERE partner_id = $1 AND revoked_at IS NULL") { Parameters = { new() { Value = partnerId } } },
+            },
+        })
+        {
+            await using var reader = await lockAndCount.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
             {
                 return (StoreResult.NotFound, null);
             }
 
-            if ((long)active >= MaxActiveKeys)
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetInt64(0) >= MaxActiveKeys)
             {
                 return (StoreResult.KeyLimitReached, null);
             }

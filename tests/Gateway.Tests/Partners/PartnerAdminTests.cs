@@ -164,6 +164,38 @@ public sealed class PartnerAdminTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Key_issues_that_waited_for_each_other_still_count_the_key_issued_before_them()
+    {
+        var partner = await _harness.CreatePartnerAsync(["orders"]);
+        using var admin = _harness.AdminClient();
+
+        // Both issues start while the partner row is locked, so each waits, and takes its turn only after the other.
+        await using var holder = new NpgsqlConnection(_harness.Settings["ConnectionStrings:gatewaydb"]);
+        await holder.OpenAsync(TestContext.Current.CancellationToken);
+        await using var transaction = await holder.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var hold = new NpgsqlCommand("SELECT 1 FROM partners WHERE partner_id = @p FOR UPDATE", holder, transaction))
+        {
+            hold.Parameters.AddWithValue("p", partner.PartnerId);
+            await hold.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        }
+
+        var issues = Enumerable.Range(0, 2).Select(_ => admin.PostAsync($"/admin/partners/{partner.PartnerId}/keys", null, TestContext.Current.CancellationToken)).ToList();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        while (await QueryAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE @p", "%FROM partners%FOR UPDATE%") < 2)
+        {
+            await Task.Delay(20, patience.Token);
+        }
+
+        await transaction.CommitAsync(TestContext.Current.CancellationToken);
+
+        var answers = await Task.WhenAll(issues);
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        Assert.Equal(2L, await QueryAsync<long>("SELECT count(*) FROM partner_keys WHERE partner_id = @p AND revoked_at IS NULL", partner.PartnerId));
+    }
+
+    [Fact]
     public async Task Unknown_partners_answer_404_everywhere()
     {
         using var admin = _harness.AdminClient();
