@@ -51,21 +51,9 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
     public async Task Batches_of_orders_over_the_same_skus_in_every_partition_reserve_without_deadlocking()
     {
         using var measurements = RecordedMeasurements.Of(Host.App.App.Services.GetRequiredService<MessagingTelemetry>().Meter);
-        await Host.CreateLocationAsync("WH-1");
-        var skus = Enumerable.Range(0, 12).Select(i => $"SKU-B{i:00}").ToArray();
-        foreach (var sku in skus)
-        {
-            await Host.AdjustAsync(sku, "WH-1", 10_000);
-        }
-
         // One commit, so the relay hands every partition a full batch at once and the four batches run side by
         // side, each locking the same SKUs in its own events' order.
-        var random = new Random(7);
-        var orders = Enumerable.Range(0, 400)
-            .Select(_ => new OrderReceived(
-                Guid.NewGuid(), "shopify", "partner-1", $"CH-{Guid.NewGuid():N}"[..12], FulfillmentChannels.Merchant, 0, DateTimeOffset.UtcNow,
-                [.. random.GetItems(skus, 4).Distinct().Select((sku, line) => new OrderedLine($"{line + 1}", sku, 1))]))
-            .ToList();
+        var orders = await OrdersOverTwelveSkusAsync("SKU-B", seed: 7);
         await Host.PublishAllAsync(orders);
 
         await Eventually.ReachesAsync(
@@ -80,19 +68,7 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
     [Fact]
     public async Task Batches_over_the_same_skus_take_turns_before_they_open_a_transaction()
     {
-        await Host.CreateLocationAsync("WH-1");
-        var skus = Enumerable.Range(0, 12).Select(i => $"SKU-T{i:00}").ToArray();
-        foreach (var sku in skus)
-        {
-            await Host.AdjustAsync(sku, "WH-1", 10_000);
-        }
-
-        var random = new Random(11);
-        var orders = Enumerable.Range(0, 400)
-            .Select(_ => new OrderReceived(
-                Guid.NewGuid(), "shopify", "partner-1", $"CH-{Guid.NewGuid():N}"[..12], FulfillmentChannels.Merchant, 0, DateTimeOffset.UtcNow,
-                [.. random.GetItems(skus, 4).Distinct().Select((sku, line) => new OrderedLine($"{line + 1}", sku, 1))]))
-            .ToList();
+        var orders = await OrdersOverTwelveSkusAsync("SKU-T", seed: 11);
 
         // Every partition gets batches over the same SKUs; none of them may queue on a row lock in the database, where
         // the waiting transaction would hold back the cleanup of every table.
@@ -108,6 +84,24 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
         Assert.Equal(0, waiting);
         Assert.Equal(orders.SelectMany(o => o.Lines).Count(), await Host.ScalarAsync<long>("SELECT coalesce(sum(reserved), 0) FROM positions"));
         await Host.AssertLedgerMatchesPositionsAsync();
+    }
+
+    /// <summary>400 orders of up to four lines each over twelve SKUs with plenty of stock in one location.</summary>
+    private async Task<List<OrderReceived>> OrdersOverTwelveSkusAsync(string skuPrefix, int seed)
+    {
+        await Host.CreateLocationAsync("WH-1");
+        var skus = Enumerable.Range(0, 12).Select(i => $"{skuPrefix}{i:00}").ToArray();
+        foreach (var sku in skus)
+        {
+            await Host.AdjustAsync(sku, "WH-1", 10_000);
+        }
+
+        var random = new Random(seed);
+        return Enumerable.Range(0, 400)
+            .Select(_ => new OrderReceived(
+                Guid.NewGuid(), "shopify", "partner-1", $"CH-{Guid.NewGuid():N}"[..12], FulfillmentChannels.Merchant, 0, DateTimeOffset.UtcNow,
+                [.. random.GetItems(skus, 4).Distinct().Select((sku, line) => new OrderedLine($"{line + 1}", sku, 1))]))
+            .ToList();
     }
 
     private async Task<(int Samples, long Waiting)> CountLockWaitsAsync(CancellationToken stop)
