@@ -18,6 +18,12 @@ public sealed class BatchLockGate
     {
         // Always in ascending stripe order, so two holders can never wait for each other.
         var stripes = names.Select(name => (int)((uint)StringComparer.Ordinal.GetHashCode(name) % Stripes)).Distinct().Order().ToArray();
+        if (stripes.Length == 0)
+        {
+            // Most handlers name nothing: every batch of theirs passes straight through.
+            return Nothing;
+        }
+
         var taken = 0;
         try
         {
@@ -35,6 +41,8 @@ public sealed class BatchLockGate
         return new Held(this, stripes);
     }
 
+    private static readonly IDisposable Nothing = new Held(null, []);
+
     private void Release(int[] stripes, int count)
     {
         for (var i = count - 1; i >= 0; i--)
@@ -43,7 +51,7 @@ public sealed class BatchLockGate
         }
     }
 
-    private sealed class Held(BatchLockGate gate, int[] stripes) : IDisposable
+    private sealed class Held(BatchLockGate? gate, int[] stripes) : IDisposable
     {
         private int _released;
 
@@ -51,7 +59,7 @@ public sealed class BatchLockGate
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                gate.Release(stripes, stripes.Length);
+                gate?.Release(stripes, stripes.Length);
             }
         }
     }
