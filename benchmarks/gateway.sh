@@ -38,10 +38,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Below the kernel's range for outgoing connections' local ports (one of those can take a port before its server binds
+# it) and apart from the test servers' 10000-14999.
 free_port() {
   local port
   while :; do
-    port=$(( (RANDOM % 20000) + 30000 ))
+    port=$(( (RANDOM % 3000) + 15000 ))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }

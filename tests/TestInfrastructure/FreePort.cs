@@ -12,8 +12,8 @@ namespace Distribution.Aspire.TestInfrastructure;
 /// </summary>
 public static class FreePort
 {
-    // Below the test servers' 30000-54999 (tests/TestInfrastructure/test-servers.sh) and above the ports tools listen
-    // on by default (the Aspire dashboard's 18888, for one).
+    // Above the test servers' 10000-14999 (tests/TestInfrastructure/test-servers.sh) and the ports tools listen on by
+    // default (the Aspire dashboard's 18888, for one).
     public const int RangeStart = 20000;
     public const int RangeEnd = 30000;
 

@@ -17,13 +17,18 @@ find_pg_bin() {
   echo "$newest"
 }
 
+# 10000-14999: below the kernel's range for outgoing connections' local ports, since a port there can be taken by a
+# client socket between this check and the server's bind (redis-server once exited on "Address already in use"), and
+# apart from FreePort's 20000-29999 (TestInfrastructure/FreePort.cs) and the tools' defaults (the dashboard's 18888).
 free_port() {
   local port
   while :; do
-    port=$(( (RANDOM % 25000) + 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    port=$(( (RANDOM % 5000) + 10000 ))
+    listening "$port" || { echo "$port"; return; }
   done
 }
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 if [ "$(id -u)" -eq 0 ]; then owner=(setpriv --reuid=postgres --regid=postgres --init-groups); else owner=(); fi
 
@@ -35,19 +40,26 @@ case "$command" in
     chmod 755 "$dir"
     [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir/pg" "$dir/pglog"
     "${owner[@]}" "$bin/initdb" -D "$dir/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/pglog/initdb.log" 2>&1
-    pg_port=$(free_port)
     # Durability off for tests (they kill services, never this server, and speed matters);
     # DURABLE=1 keeps PostgreSQL's defaults, as benchmarks must.
     durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ "${DURABLE:-0}" = 1 ] && durability=""
-    "${owner[@]}" "$bin/pg_ctl" -D "$dir/pg" -w -s -l "$dir/pglog/postgres.log" \
-      -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='$dir/pg' -c max_connections=400 $durability" start
-    redis_port=$(free_port)
-    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-      --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" --dir "$dir/redis"
-    for _ in $(seq 1 50); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
-      sleep 0.1
+    # A port still taken by the time the server binds it means another port, not a failed run.
+    for attempt in 1 2 3 4 5; do
+      pg_port=$(free_port)
+      "${owner[@]}" "$bin/pg_ctl" -D "$dir/pg" -w -s -l "$dir/pglog/postgres.log" \
+        -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='$dir/pg' -c max_connections=400 $durability" start && break
+      [ "$attempt" -lt 5 ] || { echo "PostgreSQL did not start:" >&2; tail -n 20 "$dir/pglog/postgres.log" >&2; exit 1; }
+    done
+    for attempt in 1 2 3 4 5; do
+      redis_port=$(free_port)
+      redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+        --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" --dir "$dir/redis"
+      for _ in $(seq 1 50); do
+        listening "$redis_port" && break 2
+        sleep 0.1
+      done
+      [ "$attempt" -lt 5 ] || { echo "redis-server did not start:" >&2; tail -n 20 "$dir/redis/redis.log" >&2; exit 1; }
     done
     cat >"$dir/env" <<ENV
 TEST_POSTGRES_CONNECTION='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres'
