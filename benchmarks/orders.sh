@@ -73,7 +73,15 @@ tps=$(pgbench_tps)
 
 echo "starting OrderService and InventoryService ..."
 "${psql_admin[@]}" -c "CREATE DATABASE ordersdb" -c "CREATE DATABASE inventorydb"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Below the kernel's range for outgoing connections' local ports (one of those can take a port before its service binds
+# it) and apart from the test servers' 10000-14999.
+free_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM % 3000) + 15000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 start_service() { # name db http grpc
   local name=$1 db=$2 http=$3 grpc=$4
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
