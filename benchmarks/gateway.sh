@@ -40,11 +40,17 @@ trap cleanup EXIT
 
 # Below the kernel's range for outgoing connections' local ports (one of those can take a port before its server binds
 # it) and apart from the test servers' 10000-14999.
+# Sets the variable named $1 to a port nobody listens on and this script has not handed out already.
+handed_out=" "
 free_port() {
   local port
   while :; do
     port=$(( (RANDOM % 3000) + 15000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    [[ $handed_out == *" $port "* ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    handed_out+="$port "
+    printf -v "$1" '%s' "$port"
+    return
   done
 }
 wait_for() {
@@ -61,7 +67,7 @@ set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -c "CREATE DATABASE gatewaydb"
 
-dest_port=$(free_port); yarp_port=$(free_port); gateway_port=$(free_port); quiet_gateway_port=$(free_port); nginx_port=$(free_port)
+free_port dest_port; free_port yarp_port; free_port gateway_port; free_port quiet_gateway_port; free_port nginx_port
 
 # The destination: nginx answering a small JSON body, one worker (it is not what is measured).
 cat >"$work/dest.conf" <<CONF

@@ -75,11 +75,17 @@ echo "starting OrderService and InventoryService ..."
 "${psql_admin[@]}" -c "CREATE DATABASE ordersdb" -c "CREATE DATABASE inventorydb"
 # Below the kernel's range for outgoing connections' local ports (one of those can take a port before its service binds
 # it) and apart from the test servers' 10000-14999.
+# Sets the variable named $1 to a port nobody listens on and this script has not handed out already.
+handed_out=" "
 free_port() {
   local port
   while :; do
     port=$(( (RANDOM % 3000) + 15000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    [[ $handed_out == *" $port "* ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    handed_out+="$port "
+    printf -v "$1" '%s' "$port"
+    return
   done
 }
 start_service() { # name db http grpc
@@ -96,7 +102,7 @@ start_service() { # name db http grpc
   done
   echo "$name did not become healthy:" >&2; tail -n 50 "$work/$name.log" >&2; exit 1
 }
-orders_http=$(free_port); orders_grpc=$(free_port); inventory_http=$(free_port); inventory_grpc=$(free_port)
+free_port orders_http; free_port orders_grpc; free_port inventory_http; free_port inventory_grpc
 start_service OrderService ordersdb "$orders_http" "$orders_grpc"
 start_service InventoryService inventorydb "$inventory_http" "$inventory_grpc"
 
