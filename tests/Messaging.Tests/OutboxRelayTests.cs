@@ -23,11 +23,8 @@ public sealed class OutboxRelayTests(TestServers servers)
         // Before the relay plans its read: changing the table drops cached plans, as the analyze that vacuum runs does.
         await ExecuteAsync(admin, "ALTER TABLE outbox SET (autovacuum_enabled = false)");
 
-        // One pooled connection, so the relay's statements and the stats flush below run in the same backend. PostgreSQL
-        // switches a prepared statement to its generic plan on its own after five runs; forcing it here makes that plan
-        // the one made for an empty outbox from the first prepared run on.
-        await using var relayDatabase = NpgsqlDataSource.Create(
-            connectionString + ";Maximum Pool Size=1;Max Auto Prepare=16;Auto Prepare Min Usages=2;Options=-c plan_cache_mode=force_generic_plan");
+        // The plan the relay keeps for its read is the one made for an empty outbox.
+        await using var relayDatabase = NpgsqlDataSource.Create(TableScans.GenericPlansOnOneConnection(connectionString));
         var transport = new RecordingTransport();
         using var telemetry = new MessagingTelemetry();
         using var signal = new OutboxSignal();
@@ -40,13 +37,13 @@ public sealed class OutboxRelayTests(TestServers servers)
         await ExecuteAsync(admin, Insert(20_000, "burst"));
         await ExecuteAsync(admin, "DELETE FROM outbox");
         await ExecuteAsync(admin, Insert(3, "after"));
-        var scansBefore = await SequentialScansAsync(relayDatabase, admin);
+        var scansBefore = await TableScans.SequentialAsync(relayDatabase, admin, "outbox", cancellation);
 
         var relayed = await relay.RelayBatchAsync(cancellation);
 
         Assert.Equal(3, relayed);
         Assert.Equal(["after-1", "after-2", "after-3"], transport.Published.Select(e => e.EventId));
-        Assert.Equal(scansBefore, await SequentialScansAsync(relayDatabase, admin));
+        Assert.Equal(scansBefore, await TableScans.SequentialAsync(relayDatabase, admin, "outbox", cancellation));
     }
 
     private static string Insert(int count, string prefix) => $"""
@@ -59,21 +56,6 @@ public sealed class OutboxRelayTests(TestServers servers)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
-
-    /// <summary>Sequential scans of the outbox so far, with both backends' own counts published first.</summary>
-    private static async Task<long> SequentialScansAsync(NpgsqlDataSource relayDatabase, NpgsqlConnection admin)
-    {
-        // A backend publishes its counts once idle after this statement, before it answers it.
-        const string Flush = "SELECT pg_stat_force_next_flush()";
-        await using (var flush = relayDatabase.CreateCommand(Flush))
-        {
-            await flush.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
-
-        await ExecuteAsync(admin, Flush);
-        await using var command = new NpgsqlCommand("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'outbox'", admin);
-        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private sealed class RecordingTransport : IEventTransport
