@@ -38,21 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Below the kernel's range for outgoing connections' local ports (one of those can take a port before its server binds
-# it) and apart from the test servers' 10000-14999.
-# Sets the variable named $1 to a port nobody listens on and this script has not handed out already.
-handed_out=" "
-free_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM % 3000) + 15000 ))
-    [[ $handed_out == *" $port "* ]] && continue
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    handed_out+="$port "
-    printf -v "$1" '%s' "$port"
-    return
-  done
-}
+source scripts/free-port.sh
 wait_for() {
   for _ in $(seq 1 200); do curl -fs -o /dev/null "$@" && return 0; sleep 0.1; done
   echo "not answering: $*" >&2; exit 1

@@ -73,21 +73,7 @@ tps=$(pgbench_tps)
 
 echo "starting OrderService and InventoryService ..."
 "${psql_admin[@]}" -c "CREATE DATABASE ordersdb" -c "CREATE DATABASE inventorydb"
-# Below the kernel's range for outgoing connections' local ports (one of those can take a port before its service binds
-# it) and apart from the test servers' 10000-14999.
-# Sets the variable named $1 to a port nobody listens on and this script has not handed out already.
-handed_out=" "
-free_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM % 3000) + 15000 ))
-    [[ $handed_out == *" $port "* ]] && continue
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    handed_out+="$port "
-    printf -v "$1" '%s' "$port"
-    return
-  done
-}
+source scripts/free-port.sh
 start_service() { # name db http grpc
   local name=$1 db=$2 http=$3 grpc=$4
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
