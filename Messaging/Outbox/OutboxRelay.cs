@@ -33,7 +33,7 @@ internal sealed class OutboxRelay(
     // as IN (SELECT ...), that plan was a hash join over a sequential scan of the whole table: after a burst, the outbox
     // is thousands of pages of dead rows until vacuum gets to it, and every read walked them all (5-30 ms a read, where
     // an index lookup takes well under one). An array of positions is looked up through the index whatever the plan.
-    internal const string TakeBatchSql = """
+    private const string TakeBatchSql = """
         DELETE FROM outbox WHERE position = ANY(ARRAY(SELECT position FROM outbox ORDER BY position LIMIT $1))
         RETURNING position, event_id, topic, partition_key, envelope
         """;
