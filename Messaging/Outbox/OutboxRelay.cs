@@ -29,14 +29,19 @@ internal sealed class OutboxRelay(
     // A writer that signals before its transaction commits is caught by these short re-reads.
     private static readonly TimeSpan[] CommitWaits = [TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(4), TimeSpan.FromMilliseconds(8), TimeSpan.FromMilliseconds(16), TimeSpan.FromMilliseconds(32)];
 
-    // The statement is prepared, and the plan PostgreSQL keeps for it is made while the outbox is nearly empty. Written
-    // as IN (SELECT ...), that plan was a hash join over a sequential scan of the whole table: after a burst, the outbox
-    // is thousands of pages of dead rows until vacuum gets to it, and every read walked them all (5-30 ms a read, where
-    // an index lookup takes well under one). An array of positions is looked up through the index whatever the plan.
-    private const string TakeBatchSql = """
-        DELETE FROM outbox WHERE position = ANY(ARRAY(SELECT position FROM outbox ORDER BY position LIMIT $1))
-        RETURNING position, event_id, topic, partition_key, envelope
-        """;
+    // One implicit transaction, one round trip: set_config(..., true) lasts to its end. Its commit need not wait for
+    // the WAL flush: a delete lost in a crash only relays those events again, and consumers skip events by id.
+    // Both statements are prepared, and each must stay an index lookup under the plan PostgreSQL caches while the
+    // outbox is nearly empty: after a burst the table is thousands of pages of dead rows until vacuum gets to it, and a
+    // read written as IN (SELECT ... LIMIT n) once walked them all (5-30 ms a read). OutboxRelayTests checks both.
+    private const string CycleSettingsSql = "SELECT set_config('synchronous_commit', 'off', true)";
+    private const string DeleteRelayedSql = "DELETE FROM outbox WHERE position = ANY($1)";
+    private const string ReadSql = "SELECT position, event_id, topic, partition_key, envelope FROM outbox ORDER BY position LIMIT $1";
+
+    // Published, not deleted yet: the next read deletes them in the same round trip, so a busy relay makes one database
+    // round trip per batch instead of two. The relay reads again as soon as it has published (see RelayWhileLeadingAsync),
+    // so these are never left for long.
+    private long[] _relayed = [];
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
     private TimeSpan _backoff = FirstBackoff;
@@ -62,6 +67,8 @@ internal sealed class OutboxRelay(
                 }
                 finally
                 {
+                    await DeleteRelayedAsync();
+
                     // Pooled connections go back without a session reset: the lock must not outlive the leadership.
                     await LetGoAsync(leadership);
                 }
@@ -87,8 +94,8 @@ internal sealed class OutboxRelay(
 
     /// <summary>
     /// Relays whenever a writer wakes the relay, and on a short poll for events other replicas wrote. A wake-up
-    /// after the writer's commit needs one read (each empty read is a database round trip or two, per wake-up, on
-    /// every service); one before it is chased with short re-reads until the commit shows.
+    /// after the writer's commit needs one read (each empty read is a database round trip, per wake-up, on every
+    /// service); one before it is chased with short re-reads until the commit shows.
     /// </summary>
     private async Task RelayWhileLeadingAsync(CancellationToken stoppingToken)
     {
@@ -98,14 +105,10 @@ internal sealed class OutboxRelay(
         {
             var relayed = await RelayBatchAsync(stoppingToken);
             _backoff = FirstBackoff;
-            if (relayed >= options.Value.RelayBatchSize)
+            if (relayed > 0)
             {
-                continue;
-            }
-
-            if (chasing && relayed > 0)
-            {
-                // The writer that woke us may have committed after this read began: one more read at once.
+                // At once: the next read deletes what was just published, and picks up whatever was written meanwhile,
+                // including the commit of a writer that woke us before it committed.
                 chasing = false;
                 waits = 0;
                 continue;
@@ -123,62 +126,86 @@ internal sealed class OutboxRelay(
         }
     }
 
+    /// <summary>Deletes what the last call published, then reads, publishes and counts the next batch.</summary>
     internal async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-
-        // Take and delete in one statement, but commit only after the transport accepted the batch:
-        // a failure or crash before the commit leaves every row in place. The commit need not wait
-        // for its WAL flush: a delete lost in a crash re-relays, and consumers skip events by id.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var batch = new List<(long Position, OutgoingEvent Event)>();
-        await using (var take = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO OFF"),
-                new NpgsqlBatchCommand(TakeBatchSql)
-                {
-                    Parameters = { new() { Value = options.Value.RelayBatchSize } },
-                },
-            },
-        })
-        {
-            await using var reader = await take.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                batch.Add((reader.GetInt64(0), new OutgoingEvent(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4))));
-            }
-        }
-
+        var batch = await DeleteRelayedAndReadAsync(cancellationToken);
         if (batch.Count == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
             return 0;
         }
-
-        // RETURNING does not promise the subquery's order.
-        batch.Sort((left, right) => left.Position.CompareTo(right.Position));
 
         if (checkpoint is not null)
         {
             await checkpoint.ReachedAsync(IMessagingCheckpoint.RelayBeforePublish, cancellationToken);
         }
 
+        // A failure or crash before the transport accepted the batch leaves every row in place.
         using (var activity = telemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Producer))
         {
             activity?.SetTag("messaging.batch.message_count", batch.Count);
             await transport.PublishAsync(batch.ConvertAll(item => item.Event), cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-
+        _relayed = batch.ConvertAll(item => item.Position).ToArray();
         foreach (var group in batch.GroupBy(item => item.Event.Topic))
         {
             telemetry.Relayed.Add(group.Count(), new KeyValuePair<string, object?>("messaging.destination.name", group.Key));
         }
 
         return batch.Count;
+    }
+
+    private async Task<List<(long Position, OutgoingEvent Event)>> DeleteRelayedAndReadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var cycle = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(CycleSettingsSql),
+                new NpgsqlBatchCommand(DeleteRelayedSql) { Parameters = { new() { Value = _relayed } } },
+                new NpgsqlBatchCommand(ReadSql) { Parameters = { new() { Value = options.Value.RelayBatchSize } } },
+            },
+        };
+
+        var batch = new List<(long Position, OutgoingEvent Event)>();
+        await using (var reader = await cycle.ExecuteReaderAsync(cancellationToken))
+        {
+            // To the end, past the settings' row: the transaction has committed once the last result is read.
+            do
+            {
+                while (reader.FieldCount == 5 && await reader.ReadAsync(cancellationToken))
+                {
+                    batch.Add((reader.GetInt64(0), new OutgoingEvent(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4))));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        _relayed = [];
+        return batch;
+    }
+
+    /// <summary>On the way out, so the next leader does not publish them again (it would be harmless, but is not needed).</summary>
+    private async Task DeleteRelayedAsync()
+    {
+        if (_relayed.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var command = database.CreateCommand(DeleteRelayedSql);
+            command.Parameters.Add(new NpgsqlParameter { Value = _relayed });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            _relayed = [];
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            logger.LogDebug(ex, "Could not delete the last relayed events; the next leader publishes them again");
+        }
     }
 
     private async Task LetGoAsync(NpgsqlConnection leadership)

@@ -40,10 +40,84 @@ public sealed class OutboxRelayTests(TestServers servers)
         var scansBefore = await TableScans.SequentialAsync(relayDatabase, admin, "outbox", cancellation);
 
         var relayed = await relay.RelayBatchAsync(cancellation);
+        var relayedAgain = await relay.RelayBatchAsync(cancellation);
 
         Assert.Equal(3, relayed);
+        Assert.Equal(0, relayedAgain);
         Assert.Equal(["after-1", "after-2", "after-3"], transport.Published.Select(e => e.EventId));
         Assert.Equal(scansBefore, await TableScans.SequentialAsync(relayDatabase, admin, "outbox", cancellation));
+        Assert.Equal(0, await ScalarAsync(admin, "SELECT count(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task Relay_deletes_what_it_published_with_its_next_read_and_never_publishes_it_twice()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var connectionString = await servers.CreateDatabaseAsync("relay");
+        await (await WidgetHost.StartAsync(connectionString, servers.RedisConnectionString, $"t{Guid.NewGuid():N}"[..12] + ":", "relay-schema")).DisposeAsync();
+        await using var admin = new NpgsqlConnection(connectionString);
+        await admin.OpenAsync(cancellation);
+        await using var relayDatabase = NpgsqlDataSource.Create(connectionString);
+        var transport = new RecordingTransport();
+        using var telemetry = new MessagingTelemetry();
+        using var signal = new OutboxSignal();
+        var relay = new OutboxRelay(relayDatabase, transport, Options.Create(new MessagingOptions { RelayBatchSize = 2 }), telemetry, signal, NullLogger<OutboxRelay>.Instance);
+        await ExecuteAsync(admin, Insert(3, "first"));
+
+        Assert.Equal(2, await relay.RelayBatchAsync(cancellation));
+        Assert.Equal(3, await ScalarAsync(admin, "SELECT count(*) FROM outbox"));
+
+        await ExecuteAsync(admin, Insert(1, "second"));
+        Assert.Equal(2, await relay.RelayBatchAsync(cancellation));
+        Assert.Equal(2, await ScalarAsync(admin, "SELECT count(*) FROM outbox"));
+        Assert.Equal(0, await relay.RelayBatchAsync(cancellation));
+
+        Assert.Equal(["first-1", "first-2", "first-3", "second-1"], transport.Published.Select(e => e.EventId));
+        Assert.Equal(0, await ScalarAsync(admin, "SELECT count(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task Relay_holds_no_transaction_open_while_the_transport_is_slow()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var connectionString = await servers.CreateDatabaseAsync("relay");
+        await (await WidgetHost.StartAsync(connectionString, servers.RedisConnectionString, $"t{Guid.NewGuid():N}"[..12] + ":", "relay-schema")).DisposeAsync();
+        await using var admin = new NpgsqlConnection(connectionString);
+        await admin.OpenAsync(cancellation);
+        await using var relayDatabase = NpgsqlDataSource.Create(connectionString);
+        var transport = new StalledTransport();
+        using var telemetry = new MessagingTelemetry();
+        using var signal = new OutboxSignal();
+        var relay = new OutboxRelay(relayDatabase, transport, Options.Create(new MessagingOptions()), telemetry, signal, NullLogger<OutboxRelay>.Instance);
+        await ExecuteAsync(admin, Insert(3, "slow"));
+
+        var relaying = relay.RelayBatchAsync(cancellation);
+        await transport.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellation);
+
+        // An open transaction here would hold row locks, and a snapshot that keeps vacuum from cleaning up, for as
+        // long as the broker takes (seconds, when it is down and the call times out).
+        Assert.Equal(0, await ScalarAsync(admin, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"));
+        transport.Release.SetResult();
+        Assert.Equal(3, await relaying);
+    }
+
+    private sealed class StalledTransport : IEventTransport
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private static string Insert(int count, string prefix) => $"""
