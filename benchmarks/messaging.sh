@@ -5,7 +5,8 @@
 #   publish -> handled p50/p90/p99 at a fixed rate
 # Writes benchmarks/results/messaging-<UTC date>.md with the machine description. Loopback only.
 # Knobs: CLIENTS (16), EVENTS (20000), RATE (1000 events/s), RATE_SECONDS (10), PGBENCH_SECONDS (10),
-#   WARMUP_EVENTS (unmeasured, before the measured parts; default 2 x EVENTS, see README).
+#   WARMUP_EVENTS (unmeasured, before the measured parts; default 2 x EVENTS, see README),
+#   DIRTY_BACKGROUND_BYTES (16 MiB for the run, 0 keeps the machine's setting: scripts/writeback.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -20,7 +21,9 @@ pgbench_seconds=${PGBENCH_SECONDS:-10}
 
 work=$(mktemp -d /tmp/da-bench.XXXXXX)
 chmod 755 "$work"
-trap 'bash tests/TestInfrastructure/test-servers.sh stop "$work/servers" || true; rm -rf "$work"' EXIT
+source scripts/writeback.sh
+trap 'bash tests/TestInfrastructure/test-servers.sh stop "$work/servers" || true; rm -rf "$work"; restore_dirty_writeback' EXIT
+limit_dirty_writeback
 DURABLE=1 bash tests/TestInfrastructure/test-servers.sh start "$work/servers"
 set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
@@ -71,6 +74,7 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
   echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, pool $clients, after $warmup_events unmeasured warm-up events. Everything on loopback, one run."
+  echo "Page cache writeback: $writeback_setting (scripts/writeback.sh)."
   echo
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"

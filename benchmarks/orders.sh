@@ -7,7 +7,8 @@
 #     reserves -> event -> OrderService), from the orders' own status history
 # Writes benchmarks/results/orders-<UTC date>.md with the machine description. Loopback only.
 # Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (30, not measured; see README),
-#   LEAD_IN_SECONDS (5: seconds at RATE before the measured RATE_SECONDS, not measured).
+#   LEAD_IN_SECONDS (5: seconds at RATE before the measured RATE_SECONDS, not measured),
+#   DIRTY_BACKGROUND_BYTES (16 MiB for the run, 0 keeps the machine's setting: scripts/writeback.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -29,8 +30,11 @@ cleanup() {
   wait 2>/dev/null || true
   bash tests/TestInfrastructure/test-servers.sh stop "$work/servers" || true
   rm -rf "$work"
+  restore_dirty_writeback
 }
 trap cleanup EXIT
+source scripts/writeback.sh
+limit_dirty_writeback
 DURABLE=1 bash tests/TestInfrastructure/test-servers.sh start "$work/servers"
 set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
@@ -144,6 +148,7 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sr); .NET $(dotnet --version); PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9]+\.[0-9]+' | head -n 1) (fsync and synchronous_commit on);"
   echo "Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2). Clients: $clients, after ${warmup_seconds} s of unmeasured warm-up. Load average before the run: $load_before. Loopback, one run."
+  echo "Page cache writeback: $writeback_setting (scripts/writeback.sh)."
   echo
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"
