@@ -98,8 +98,33 @@ public static class Preflight
         return true;
     }
 
+    // Ports for the local postgres, redis-server and Dapr sidecars come from below the kernel's range for the local ports
+    // of outgoing connections (32768-60999 by default). A port picked inside it (bind port 0, as before) could be taken by
+    // an outgoing connection before the server bound it, and redis-server then exited with "Address already in use"
+    // (seen in CI). Clear of the tests' and benchmarks' ranges too (10000-17999, 20000-29999).
+    private const int PortRangeStart = 30000;
+    private const int PortRangeEnd = 32768;
+    private static readonly Lock PortGate = new();
+
+    // Each AppHost starts at its own place in the range, so one started right after another does not reuse its ports.
+    private static int _nextPort = PortRangeStart + Random.Shared.Next(PortRangeEnd - PortRangeStart);
+
+    /// <summary>A loopback port nothing listens on, never the same one twice in this process while others are left.</summary>
     public static int FreePort()
     {
+        lock (PortGate)
+        {
+            for (var tried = 0; tried < PortRangeEnd - PortRangeStart; tried++)
+            {
+                var port = _nextPort;
+                _nextPort = port + 1 < PortRangeEnd ? port + 1 : PortRangeStart;
+                if (IsPortFree(port))
+                {
+                    return port;
+                }
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;

@@ -195,14 +195,16 @@ internal sealed class OutboxRelay(
             return;
         }
 
+        // Briefly: a database that is down must not hold up the service's shutdown for a connection timeout.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
             await using var command = database.CreateCommand(DeleteRelayedSql);
             command.Parameters.Add(new NpgsqlParameter { Value = _relayed });
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await command.ExecuteNonQueryAsync(timeout.Token);
             _relayed = [];
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
         {
             logger.LogDebug(ex, "Could not delete the last relayed events; the next leader publishes them again");
         }

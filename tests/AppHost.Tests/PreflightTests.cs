@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Distribution.Aspire.AppHost.Infrastructure;
@@ -26,6 +27,18 @@ public sealed class PreflightTests
         var port = Preflight.FreePort();
 
         Assert.Equal(port, Preflight.EnsurePortFree(port, "gateway", "Gateway__Port"));
+    }
+
+    [Fact]
+    public void Free_ports_are_distinct_and_outside_the_range_outgoing_connections_take_theirs_from()
+    {
+        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var (ephemeralStart, ephemeralEnd) = (int.Parse(range[0], CultureInfo.InvariantCulture), int.Parse(range[1], CultureInfo.InvariantCulture));
+
+        var ports = Enumerable.Range(0, 20).Select(_ => Preflight.FreePort()).ToList();
+
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+        Assert.All(ports, port => Assert.False(port >= ephemeralStart && port <= ephemeralEnd, $"{port} is in {ephemeralStart}-{ephemeralEnd}"));
     }
 
     [Fact]
