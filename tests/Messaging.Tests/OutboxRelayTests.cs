@@ -53,15 +53,9 @@ public sealed class OutboxRelayTests(TestServers servers)
     public async Task Relay_deletes_what_it_published_with_its_next_read_and_never_publishes_it_twice()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var connectionString = await servers.CreateDatabaseAsync("relay");
-        await (await WidgetHost.StartAsync(connectionString, servers.RedisConnectionString, $"t{Guid.NewGuid():N}"[..12] + ":", "relay-schema")).DisposeAsync();
-        await using var admin = new NpgsqlConnection(connectionString);
-        await admin.OpenAsync(cancellation);
-        await using var relayDatabase = NpgsqlDataSource.Create(connectionString);
         var transport = new RecordingTransport();
-        using var telemetry = new MessagingTelemetry();
-        using var signal = new OutboxSignal();
-        var relay = new OutboxRelay(relayDatabase, transport, Options.Create(new MessagingOptions { RelayBatchSize = 2 }), telemetry, signal, NullLogger<OutboxRelay>.Instance);
+        await using var rig = await RelayRig.StartAsync(servers, transport, new MessagingOptions { RelayBatchSize = 2 });
+        var (relay, admin) = (rig.Relay, rig.Admin);
         await ExecuteAsync(admin, Insert(3, "first"));
 
         Assert.Equal(2, await relay.RelayBatchAsync(cancellation));
@@ -80,15 +74,9 @@ public sealed class OutboxRelayTests(TestServers servers)
     public async Task Relay_holds_no_transaction_open_while_the_transport_is_slow()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var connectionString = await servers.CreateDatabaseAsync("relay");
-        await (await WidgetHost.StartAsync(connectionString, servers.RedisConnectionString, $"t{Guid.NewGuid():N}"[..12] + ":", "relay-schema")).DisposeAsync();
-        await using var admin = new NpgsqlConnection(connectionString);
-        await admin.OpenAsync(cancellation);
-        await using var relayDatabase = NpgsqlDataSource.Create(connectionString);
         var transport = new StalledTransport();
-        using var telemetry = new MessagingTelemetry();
-        using var signal = new OutboxSignal();
-        var relay = new OutboxRelay(relayDatabase, transport, Options.Create(new MessagingOptions()), telemetry, signal, NullLogger<OutboxRelay>.Instance);
+        await using var rig = await RelayRig.StartAsync(servers, transport, new MessagingOptions());
+        var (relay, admin) = (rig.Relay, rig.Admin);
         await ExecuteAsync(admin, Insert(3, "slow"));
 
         var relaying = relay.RelayBatchAsync(cancellation);
@@ -99,6 +87,42 @@ public sealed class OutboxRelayTests(TestServers servers)
         Assert.Equal(0, await ScalarAsync(admin, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"));
         transport.Release.SetResult();
         Assert.Equal(3, await relaying);
+    }
+
+    /// <summary>A relay on a fresh database with the messaging schema, and an admin connection to look at it.</summary>
+    private sealed class RelayRig : IAsyncDisposable
+    {
+        private readonly NpgsqlDataSource _database;
+        private readonly MessagingTelemetry _telemetry = new();
+        private readonly OutboxSignal _signal = new();
+
+        private RelayRig(NpgsqlDataSource database, NpgsqlConnection admin, IEventTransport transport, MessagingOptions options)
+        {
+            _database = database;
+            Admin = admin;
+            Relay = new OutboxRelay(database, transport, Options.Create(options), _telemetry, _signal, NullLogger<OutboxRelay>.Instance);
+        }
+
+        public OutboxRelay Relay { get; }
+
+        public NpgsqlConnection Admin { get; }
+
+        public static async Task<RelayRig> StartAsync(TestServers servers, IEventTransport transport, MessagingOptions options)
+        {
+            var connectionString = await servers.CreateDatabaseAsync("relay");
+            await (await WidgetHost.StartAsync(connectionString, servers.RedisConnectionString, $"t{Guid.NewGuid():N}"[..12] + ":", "relay-schema")).DisposeAsync();
+            var admin = new NpgsqlConnection(connectionString);
+            await admin.OpenAsync(TestContext.Current.CancellationToken);
+            return new RelayRig(NpgsqlDataSource.Create(connectionString), admin, transport, options);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Admin.DisposeAsync();
+            await _database.DisposeAsync();
+            _telemetry.Dispose();
+            _signal.Dispose();
+        }
     }
 
     private sealed class StalledTransport : IEventTransport
