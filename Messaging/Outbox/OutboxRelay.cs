@@ -63,7 +63,7 @@ internal sealed class OutboxRelay(
                 logger.LogInformation("Outbox relay active");
                 try
                 {
-                    await RelayWhileLeadingAsync(stoppingToken);
+                    await RelayWhileLeadingAsync(leadership, stoppingToken);
                 }
                 finally
                 {
@@ -97,13 +97,13 @@ internal sealed class OutboxRelay(
     /// after the writer's commit needs one read (each empty read is a database round trip, per wake-up, on every
     /// service); one before it is chased with short re-reads until the commit shows.
     /// </summary>
-    private async Task RelayWhileLeadingAsync(CancellationToken stoppingToken)
+    private async Task RelayWhileLeadingAsync(NpgsqlConnection leadership, CancellationToken stoppingToken)
     {
         var chasing = false;
         var waits = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var relayed = await RelayBatchAsync(stoppingToken);
+            var relayed = await RelayBatchAsync(leadership, stoppingToken);
             _backoff = FirstBackoff;
             if (relayed > 0)
             {
@@ -126,10 +126,21 @@ internal sealed class OutboxRelay(
         }
     }
 
-    /// <summary>Deletes what the last call published, then reads, publishes and counts the next batch.</summary>
+    /// <summary>One batch on a connection of its own, without leading (tests drive the relay this way).</summary>
     internal async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
-        var batch = await DeleteRelayedAndReadAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await RelayBatchAsync(connection, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes what the last call published, then reads, publishes and counts the next batch. The leader runs it on the
+    /// connection that holds the lock: the read takes no row locks, so if that session were gone (and with it the
+    /// leadership) a relay on another connection would go on beside the new leader; this one fails instead.
+    /// </summary>
+    private async Task<int> RelayBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var batch = await DeleteRelayedAndReadAsync(connection, cancellationToken);
         if (batch.Count == 0)
         {
             return 0;
@@ -156,9 +167,8 @@ internal sealed class OutboxRelay(
         return batch.Count;
     }
 
-    private async Task<List<(long Position, OutgoingEvent Event)>> DeleteRelayedAndReadAsync(CancellationToken cancellationToken)
+    private async Task<List<(long Position, OutgoingEvent Event)>> DeleteRelayedAndReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var cycle = new NpgsqlBatch(connection)
         {
             BatchCommands =
