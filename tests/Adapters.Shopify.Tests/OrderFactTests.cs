@@ -41,6 +41,36 @@ public sealed class OrderFactTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Same_state_again_under_a_new_webhook_id_is_skipped_as_a_duplicate()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        var id = ShopifyBodies.NewOrderId();
+        var body = ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0, firstLineQuantity: 2));
+
+        (await rig.Adapter.PostWebhookAsync("orders/create", body, "first")).Dispose();
+        Assert.Equal(("processed", "created"), Outcome(await rig.Adapter.ProcessedAsync("first")));
+        (await rig.Adapter.PostWebhookAsync("orders/updated", body, "same-state")).Dispose();
+
+        Assert.Equal(("skipped", "duplicate"), Outcome(await rig.Adapter.ProcessedAsync("same-state")));
+        Assert.Single(rig.Calls.Submits);
+    }
+
+    [Fact]
+    public async Task Change_within_the_same_second_as_the_applied_fact_is_still_submitted()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers);
+        var id = ShopifyBodies.NewOrderId();
+
+        (await rig.Adapter.PostWebhookAsync("orders/create", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0, firstLineQuantity: 2)), "first")).Dispose();
+        await rig.Adapter.ProcessedAsync("first");
+        (await rig.Adapter.PostWebhookAsync("orders/updated", ShopifyBodies.Bytes(ShopifyBodies.Order(id, ShopifyBodies.T0, firstLineQuantity: 3)), "same-second")).Dispose();
+
+        Assert.Equal(("processed", "updated"), Outcome(await rig.Adapter.ProcessedAsync("same-second")));
+        Assert.Equal(2, rig.Calls.Submits.Count);
+        Assert.Equal(3, rig.Calls.ByChannelOrderId(id.ToString())!.Lines[0].Quantity);
+    }
+
+    [Fact]
     public async Task Cancellation_before_create_submits_then_cancels_and_every_later_fact_is_ignored()
     {
         await using var rig = await AdapterRig.StartAsync(servers);
@@ -162,6 +192,7 @@ public sealed class OrderFactTests(TestServers servers)
         Assert.Equal(4, rig.Calls.ByChannelOrderId(id.ToString())!.Lines[0].Quantity);
         // The create is submitted only if it won the order's lock before the update; the duplicates never are.
         Assert.InRange(rig.Calls.Submits.Count, 1, 2);
+        Assert.Equal(rig.Calls.Submits.Count, rig.Calls.Submits.Select(s => s.Lines[0].Quantity).Distinct().Count());
     }
 
     private static (string, string?) Outcome((string Status, string? Outcome, int Attempts)? delivery) => (delivery!.Value.Status, delivery.Value.Outcome);

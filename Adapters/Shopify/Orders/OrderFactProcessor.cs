@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.SkuMapping;
 using Distribution.Aspire.Adapters.Shopify.Webhooks;
 using Distribution.Aspire.Contracts.Orders.V1;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,6 +17,8 @@ namespace Distribution.Aspire.Adapters.Shopify.Orders;
 /// whatever order the deliveries arrive in. An update before the create simply creates the order (SubmitOrder is
 /// idempotent and takes changes); a cancellation before the create submits the order and cancels it, so the order
 /// service holds it as cancelled; a create arriving after either is stale. Once cancelled, an order takes no more facts.
+/// A fact as new as the applied one is submitted only if it asks for something else: updated_at has whole seconds, so
+/// two changes can share it, while the same state sent again under another webhook id is a duplicate.
 /// </summary>
 public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient orders, ShopifyTelemetry telemetry, IOptions<ShopifyOptions> options, ILogger<OrderFactProcessor> logger)
 {
@@ -50,6 +54,13 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
             return await context.ExceptionAsync(ExceptionStage.Mapping, mapping.Code!, mapping.Reason!, fact.ShopifyOrderId, cancellationToken);
         }
 
+        var cancelled = fact.CancelledAt ?? (delivery.Topic == WebhookTopics.OrdersCancelled ? fact.UpdatedAt : null);
+        var request = SHA256.HashData(mapping.Request!.ToByteArray());
+        if (fact.UpdatedAt == state.LastUpdatedAt && cancelled is null && state.LastSubmitted is { } last && request.AsSpan().SequenceEqual(last))
+        {
+            return ProcessingResult.Skipped("duplicate");
+        }
+
         SubmitOrderResponse submitted;
         try
         {
@@ -69,7 +80,6 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
             _ => "unchanged",
         };
 
-        var cancelled = fact.CancelledAt ?? (delivery.Topic == WebhookTopics.OrdersCancelled ? fact.UpdatedAt : null);
         if (cancelled is not null && submitted.Order.Status != OrderStatus.Cancelled)
         {
             if (await CancelAsync(context, orderId, fact, cancellationToken) is { } refused)
@@ -80,7 +90,7 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
             outcome = "cancelled";
         }
 
-        await SaveStateAsync(context, fact, orderId, cancelled, cancellationToken);
+        await SaveStateAsync(context, fact, orderId, cancelled, request, cancellationToken);
         logger.LogInformation("Shopify order {ShopifyOrderId} ({Topic}) → order {OrderId}: {Outcome}", fact.ShopifyOrderId, delivery.Topic, orderId, outcome);
         return ProcessingResult.Processed(outcome);
     }
@@ -118,7 +128,7 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
                 {
                     Parameters = { new() { Value = context.Delivery.ShopDomain }, new() { Value = shopifyOrderId }, new() { Value = context.Delivery.PartnerId } },
                 },
-                new NpgsqlBatchCommand("SELECT last_updated_at, cancelled_at FROM shopify_orders WHERE shop_domain = $1 AND shopify_order_id = $2 FOR UPDATE")
+                new NpgsqlBatchCommand("SELECT last_updated_at, cancelled_at, last_submitted_sha256 FROM shopify_orders WHERE shop_domain = $1 AND shopify_order_id = $2 FOR UPDATE")
                 {
                     Parameters = { new() { Value = context.Delivery.ShopDomain }, new() { Value = shopifyOrderId } },
                 },
@@ -128,14 +138,15 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
         await reader.ReadAsync(cancellationToken);
         return new OrderState(
             reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
-            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2));
     }
 
-    private static async Task SaveStateAsync(DeliveryContext context, OrderFact fact, Guid orderId, DateTimeOffset? cancelledAt, CancellationToken cancellationToken)
+    private static async Task SaveStateAsync(DeliveryContext context, OrderFact fact, Guid orderId, DateTimeOffset? cancelledAt, byte[] submittedSha256, CancellationToken cancellationToken)
     {
         await using var update = context.Command("""
             UPDATE shopify_orders SET order_id = @order, name = @name, financial_status = @financial, last_updated_at = @updated,
-                cancelled_at = @cancelled, last_delivery_id = @delivery, changed_at = now()
+                cancelled_at = @cancelled, last_delivery_id = @delivery, last_submitted_sha256 = @submitted, changed_at = now()
             WHERE shop_domain = @shop AND shopify_order_id = @id
             """);
         update.Parameters.AddWithValue("order", orderId);
@@ -144,6 +155,7 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
         update.Parameters.AddWithValue("updated", fact.UpdatedAt.ToUniversalTime());
         update.Parameters.AddWithValue("cancelled", NpgsqlDbType.TimestampTz, cancelledAt is { } at ? at.ToUniversalTime() : DBNull.Value);
         update.Parameters.AddWithValue("delivery", context.Delivery.DeliveryId);
+        update.Parameters.AddWithValue("submitted", submittedSha256);
         update.Parameters.AddWithValue("shop", context.Delivery.ShopDomain);
         update.Parameters.AddWithValue("id", fact.ShopifyOrderId);
         await update.ExecuteNonQueryAsync(cancellationToken);
@@ -156,5 +168,5 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
     private static string RefusalCode(RpcException ex) =>
         ex.Trailers.GetValue(ErrorCodeTrailer) is { Length: > 0 and <= 64 } code ? code : ShopifyCodes.OrderRejected;
 
-    private sealed record OrderState(DateTimeOffset? LastUpdatedAt, DateTimeOffset? CancelledAt);
+    private sealed record OrderState(DateTimeOffset? LastUpdatedAt, DateTimeOffset? CancelledAt, byte[]? LastSubmitted);
 }
