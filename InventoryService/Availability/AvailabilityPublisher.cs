@@ -1,5 +1,6 @@
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Messaging.Publishing;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -68,10 +69,11 @@ internal sealed class AvailabilityPublisher(
         // The marks taken stay locked until this commits, and a stock change that bumps one waits (holding the
         // positions every reservation of that SKU queues on), so everything after this read is one round trip.
         var marks = new List<(string Sku, long Version)>();
-        await using (var select = new NpgsqlCommand("SELECT sku, version FROM availability_dirty ORDER BY sku LIMIT @limit FOR UPDATE SKIP LOCKED", connection, transaction))
+        var select = new NpgsqlBatchCommand("SELECT sku, version FROM availability_dirty ORDER BY sku LIMIT @limit FOR UPDATE SKIP LOCKED");
+        select.Parameters.AddWithValue("limit", options.Value.AvailabilityPublishBatchSize);
+        await using (var claim = connection.CreateClaim(transaction, select))
         {
-            select.Parameters.AddWithValue("limit", options.Value.AvailabilityPublishBatchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 marks.Add((reader.GetString(0), reader.GetInt64(1)));

@@ -23,8 +23,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         ("shopify-adapter", "Adapters.Shopify"), ("threepl-adapter", "Adapters.ThreePL"), ("gateway", "Gateway"),
     ];
 
-    private static readonly string[] Databases =
-        ["gatewaydb", "ordersdb", "inventorydb", "fulfillmentdb", "settlementdb", "amazondb", "shopifydb", "threepldb", "erpdb"];
+    private static readonly string[] Databases = TableReads.Databases;
 
     private readonly ConcurrentDictionary<long, OrderDelivery> _sent = new();
     // Pacing of the harness itself, not waits for the system: a stock change every 3 s gives the channels something

@@ -13,6 +13,8 @@ namespace Distribution.Aspire.Topology.Benchmarks;
 /// </summary>
 public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, NpgsqlDataSource orders, MemorySampler memory, string probeSku)
 {
+    private readonly TableReads _tableReads = new(topology);
+
     // Pacing of the harness, not waits for the system: the drain is checked once a second, and a stock probe every 2 s
     // leaves the previous one time to reach both channels (a probe counts as missed after 15 s).
     private static readonly TimeSpan DrainPoll = TimeSpan.FromSeconds(1);
@@ -44,6 +46,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
 
     private async Task<StepResult> RunStepAsync(int rate, TimeSpan length, CancellationToken cancellation)
     {
+        var tablesBefore = await _tableReads.SnapshotAsync(cancellation);
         memory.Reset();
         var count = (int)(rate * length.TotalSeconds);
         var sent = new ConcurrentDictionary<long, (DateTimeOffset Scheduled, int Status, double ResponseMs)>();
@@ -100,6 +103,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
 
         await probeStop.CancelAsync();
         var probes = await probe;
+        var tables = TableReads.Between(tablesBefore, await _tableReads.SnapshotAsync(cancellation));
 
         var acceptedTimes = seen.Values.Where(v => v.Accepted is not null).Select(v => new DateTimeOffset(v.Accepted!.Value, TimeSpan.Zero)).ToList();
         var lastAccepted = acceptedTimes.Count > 0 ? acceptedTimes.Max() : end;
@@ -137,7 +141,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
             Percentile(receivedLatency, 0.50), Percentile(receivedLatency, 0.99),
             Percentile(acceptedLatency, 0.50), Percentile(acceptedLatency, 0.95), Percentile(acceptedLatency, 0.99), acceptedLatency.Count > 0 ? acceptedLatency[^1] : double.NaN,
             probes,
-            memory.MaxPssBytes, memory.MaxRssBytes, memory.MaxSelfRssBytes, memory.Processes, memory.Cpu());
+            memory.MaxPssBytes, memory.MaxRssBytes, memory.MaxSelfRssBytes, memory.Processes, memory.Cpu(), tables);
     }
 
     private async Task SendOneAsync(long orderId, DateTimeOffset scheduled, ConcurrentDictionary<long, (DateTimeOffset, int, double)> sent, CancellationToken cancellation)
@@ -270,6 +274,17 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
             {
                 text.AppendLine(c, $"| {group} | {seconds:0.0} | {1000 * seconds / Math.Max(1, r.Accepted):0.0} | {100 * seconds / Math.Max(1, r.Cpu.MachineBusySeconds):0}% |");
             }
+
+            text.AppendLine();
+            text.AppendLine(c, $"Tables visited most at {r.Rate} orders/s (blocks read from shared buffers or disk, over the same time):");
+            text.AppendLine();
+            text.AppendLine("| table | heap blocks per order | index blocks per order | sequential scans | index scans | pages now |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            foreach (var t in r.Tables.Take(12))
+            {
+                double PerOrder(long blocks) => (double)blocks / Math.Max(1, r.Accepted);
+                text.AppendLine(c, $"| {t.Table} | {PerOrder(t.HeapBlocks):0.0} | {PerOrder(t.IndexBlocks):0.0} | {t.SeqScans} | {t.IndexScans} | {t.Pages} |");
+            }
         }
 
         text.AppendLine();
@@ -288,4 +303,4 @@ public sealed record StepResult(
     int Rate, int Offered, int Refused, int Accepted, double AcceptedPerSecond, double SendSeconds, double DrainSeconds, bool KeepsUp,
     double ResponseP50, double ResponseP99, double ReceivedP50, double ReceivedP99,
     double AcceptedP50, double AcceptedP95, double AcceptedP99, double AcceptedMax,
-    ProbeResult Probe, long MaxPss, long MaxRss, long MaxSelfRss, int Processes, CpuUsage Cpu);
+    ProbeResult Probe, long MaxPss, long MaxRss, long MaxSelfRss, int Processes, CpuUsage Cpu, List<TableDelta> Tables);

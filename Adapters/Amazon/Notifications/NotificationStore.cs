@@ -1,3 +1,4 @@
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -30,7 +31,7 @@ public sealed class NotificationStore(NpgsqlDataSource database)
     /// <summary>Takes due rows for this worker until the lease ends; rows of a worker that died are due again then.</summary>
     public async Task<IReadOnlyList<ClaimedNotification>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE notifications n SET lease_until = now() + $2, attempts = n.attempts + 1
             FROM (
                 SELECT notification_id FROM notifications
@@ -44,7 +45,8 @@ public sealed class NotificationStore(NpgsqlDataSource database)
             """);
         command.Parameters.Add(new() { Value = batchSize });
         command.Parameters.Add(new() { Value = lease });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         var claimed = new List<ClaimedNotification>();
         while (await reader.ReadAsync(cancellationToken))
         {

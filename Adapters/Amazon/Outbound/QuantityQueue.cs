@@ -1,3 +1,4 @@
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,7 +34,7 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
 
     public async Task<IReadOnlyList<QueuedQuantity>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE quantity_updates q SET lease_until = now() + $2, attempts = q.attempts + 1
             FROM (
                 SELECT sku FROM quantity_updates
@@ -47,7 +48,8 @@ public sealed class QuantityQueue(NpgsqlDataSource database)
             """);
         command.Parameters.Add(new() { Value = batchSize });
         command.Parameters.Add(new() { Value = lease });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         var claimed = new List<QueuedQuantity>();
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Distribution.Aspire.Adapters.Amazon.Exceptions;
 using Distribution.Aspire.Adapters.Amazon.Orders;
 using Distribution.Aspire.Adapters.Amazon.SpApi;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -123,7 +124,7 @@ public sealed class ShipmentSender(
 
     private async Task<IReadOnlyList<QueuedShipment>> ClaimAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE shipment_confirmations s SET lease_until = now() + $1, attempts = s.attempts + 1
             FROM (
                 SELECT shipment_id FROM shipment_confirmations
@@ -134,7 +135,8 @@ public sealed class ShipmentSender(
             RETURNING s.shipment_id, s.amazon_order_id, s.marketplace_id, s.carrier, s.tracking_number, s.shipped_at, s.items::text, s.attempts
             """);
         command.Parameters.Add(new() { Value = TimeSpan.FromSeconds(options.Value.LeaseSeconds) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         var claimed = new List<QueuedShipment>();
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -3,6 +3,7 @@ using Distribution.Aspire.Adapters.Erp.Connector;
 using Distribution.Aspire.Adapters.Erp.Exceptions;
 using Distribution.Aspire.Contracts.Events.Erp;
 using Distribution.Aspire.Messaging.Publishing;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -70,7 +71,7 @@ public sealed class PostingQueue(NpgsqlDataSource database, IEventBus bus, ErpTe
     /// </summary>
     public async Task<QueuedPosting?> ClaimNextAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var claim = database.CreateCommand(
+        var command = new NpgsqlBatchCommand(
             """
             WITH due AS (
                 SELECT document_type, document_number, may_have_posted FROM postings
@@ -81,8 +82,9 @@ public sealed class PostingQueue(NpgsqlDataSource database, IEventBus bus, ErpTe
             FROM due WHERE p.document_type = due.document_type AND p.document_number = due.document_number
             RETURNING p.document_type, p.document_number, p.source_reference, p.settlement_id, p.payload::text, p.attempts, due.may_have_posted, p.created_at
             """);
-        claim.Parameters.AddWithValue("lease", lease);
-        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        command.Parameters.AddWithValue("lease", lease);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new QueuedPosting(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -60,7 +61,7 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
     /// <summary>The next due command, leased so that no other replica sends it meanwhile.</summary>
     public async Task<LeasedCommand?> LeaseNextAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE outbound_commands SET leased_until = now() + @lease
             WHERE command_id = (
                 SELECT command_id FROM outbound_commands
@@ -70,7 +71,8 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
             RETURNING command_id, kind, payload::text, version, attempts, changed_at
             """);
         command.Parameters.AddWithValue("lease", lease);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new LeasedCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5))
@@ -83,7 +85,7 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
     /// </summary>
     public async Task<IReadOnlyList<LeasedCommand>> LeaseMoreInventoryAsync(TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE outbound_commands SET leased_until = now() + @lease
             WHERE command_id IN (
                 SELECT command_id FROM outbound_commands
@@ -95,7 +97,8 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         command.Parameters.AddWithValue("lease", lease);
         command.Parameters.AddWithValue("kind", OutboundKinds.SetInventory);
         command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         var leased = new List<LeasedCommand>();
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -3,6 +3,7 @@ using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.Inventory;
 using Distribution.Aspire.Adapters.Shopify.Orders;
 using Distribution.Aspire.Adapters.Shopify.Refunds;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -165,13 +166,13 @@ public sealed class WebhookProcessor(
 
     private static async Task<StoredDelivery?> LockNextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var claim = connection.CreateClaim(transaction, new NpgsqlBatchCommand("""
             SELECT delivery_id, shop_domain, partner_id, topic, body, attempts, received_at FROM webhook_deliveries
             WHERE status = 'received' AND next_attempt_at <= now()
             ORDER BY received_at LIMIT 1
             FOR UPDATE SKIP LOCKED
-            """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            """));
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;

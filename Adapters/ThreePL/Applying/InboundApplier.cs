@@ -5,6 +5,7 @@ using Distribution.Aspire.Adapters.ThreePL.Inbound;
 using Distribution.Aspire.Adapters.ThreePL.Storage;
 using Distribution.Aspire.Contracts.Fulfillment.V1;
 using Distribution.Aspire.Contracts.Inventory.V1;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -65,7 +66,7 @@ public sealed class InboundApplier(
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var items = new List<WorkItem>();
-        await using (var select = new NpgsqlCommand(
+        await using (var claim = connection.CreateClaim(transaction, new NpgsqlBatchCommand(
             """
             SELECT w.work_id, w.document_id, w.partner_id, w.kind, w.reference, w.attempts, d.body, d.received_at
             FROM inbound_work w JOIN inbound_documents d ON d.document_id = w.document_id
@@ -73,9 +74,9 @@ public sealed class InboundApplier(
             ORDER BY w.work_id
             LIMIT 20
             FOR UPDATE OF w SKIP LOCKED
-            """, connection, transaction))
+            """)))
         {
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 items.Add(new WorkItem(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Distribution.Aspire.Adapters.ThreePL.Inbound;
 using Distribution.Aspire.Adapters.ThreePL.Storage;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -56,15 +57,15 @@ public sealed class OutboundSender(
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var heads = new List<long>();
-        await using (var command = database.CreateCommand(
+        await using (var claim = database.CreateClaim(new NpgsqlBatchCommand(
             """
             SELECT message_id FROM (
                 SELECT DISTINCT ON (partner_id) message_id, next_attempt_at FROM outbound_messages
                 WHERE status = 'pending' ORDER BY partner_id, message_id) heads
             WHERE next_attempt_at <= now()
-            """))
+            """)))
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 heads.Add(reader.GetInt64(0));
