@@ -31,7 +31,7 @@ public static class QueueClaims
             BatchCommands = { new NpgsqlBatchCommand(IndexPlansSql), claim, new NpgsqlBatchCommand(DefaultPlansSql) },
         };
 
-    /// <summary>Runs a batch of <see cref="CreateClaim(NpgsqlDataSource, NpgsqlBatchCommand)"/>; the reader is on the claim's rows.</summary>
+    /// <summary>Runs a batch made by either <c>CreateClaim</c>; the reader is on the claim's rows.</summary>
     public static async Task<NpgsqlDataReader> ExecuteClaimReaderAsync(this NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         var reader = await batch.ExecuteReaderAsync(cancellationToken);
