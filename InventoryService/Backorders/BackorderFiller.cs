@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Stock;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -83,8 +84,8 @@ internal sealed class BackorderFiller(
             }
 
             var marks = new List<(string Sku, long Version)>();
-            await using (var select = new NpgsqlCommand("SELECT sku, version FROM backorder_wakeups ORDER BY sku LIMIT 500", leader))
-            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            await using (var claim = leader.CreateClaim(null, new NpgsqlBatchCommand("SELECT sku, version FROM backorder_wakeups ORDER BY sku LIMIT 500")))
+            await using (var reader = await claim.ExecuteClaimReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {

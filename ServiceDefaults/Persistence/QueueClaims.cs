@@ -8,7 +8,8 @@ namespace Distribution.Aspire.ServiceDefaults.Persistence;
 /// claim is made for the table as it was: on an empty or one-page queue that is a sequential scan and a sort, which it
 /// then keeps while the queue grows, until analyze next runs on the table (up to minutes), walking every page on every
 /// claim just when there is most to drain (19 ms a claim at 30,000 queued). With sequential scans off while the claim is
-/// planned, the plan is always the queue's index.
+/// planned, the plan is always the queue's index. The outbox relay does the same in its own round trip (<c>OutboxRelay</c>),
+/// where the setting shares a statement with its <c>synchronous_commit</c>.
 /// </summary>
 public static class QueueClaims
 {
@@ -24,8 +25,11 @@ public static class QueueClaims
         return batch;
     }
 
-    /// <summary>The claim inside <paramref name="transaction"/>, in one round trip; what the transaction runs afterwards is planned as usual.</summary>
-    public static NpgsqlBatch CreateClaim(this NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand claim) =>
+    /// <summary>
+    /// The claim inside <paramref name="transaction"/> (or, without one, as its own implicit transaction), in one round trip;
+    /// what the transaction runs afterwards is planned as usual.
+    /// </summary>
+    public static NpgsqlBatch CreateClaim(this NpgsqlConnection connection, NpgsqlTransaction? transaction, NpgsqlBatchCommand claim) =>
         new(connection, transaction)
         {
             BatchCommands = { new NpgsqlBatchCommand(IndexPlansSql), claim, new NpgsqlBatchCommand(DefaultPlansSql) },

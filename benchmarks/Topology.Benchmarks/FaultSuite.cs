@@ -23,8 +23,6 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         ("shopify-adapter", "Adapters.Shopify"), ("threepl-adapter", "Adapters.ThreePL"), ("gateway", "Gateway"),
     ];
 
-    private static readonly string[] Databases = TableReads.Databases;
-
     private readonly ConcurrentDictionary<long, OrderDelivery> _sent = new();
     // Pacing of the harness itself, not waits for the system: a stock change every 3 s gives the channels something
     // to follow through every fault; quiescence is checked every 5 s (each check reads nine databases).
@@ -311,7 +309,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             var missing = (await MissingOrdersAsync(cancellation)).Count;
             var waiting = await ScalarAsync(orders, "SELECT count(*) FROM orders WHERE channel = 'shopify' AND status IN ('received', 'reserved')", cancellation);
             var outboxes = 0L;
-            foreach (var database in Databases)
+            foreach (var database in TableReads.Databases)
             {
                 outboxes += await OutboxRowsAsync(database, cancellation);
             }
@@ -398,7 +396,7 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             $"{oversold} positions with reserved > on hand; {ledgerOff} positions differing from their ledger; {heldVersusReserved} positions whose reserved differs from their held reservations"));
 
         var leftovers = new List<string>();
-        foreach (var database in Databases)
+        foreach (var database in TableReads.Databases)
         {
             var outbox = await OutboxRowsAsync(database, cancellation);
             if (outbox > 0)

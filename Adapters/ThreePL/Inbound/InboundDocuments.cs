@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Distribution.Aspire.Adapters.ThreePL.Storage;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Npgsql;
 
 namespace Distribution.Aspire.Adapters.ThreePL.Inbound;
@@ -86,7 +87,7 @@ public sealed class InboundDocuments(NpgsqlDataSource database)
     /// <summary>Documents stored but never processed (the process stopped in between), oldest first.</summary>
     public async Task<IReadOnlyList<(long DocumentId, string PartnerId, string Format, string Body)>> UnprocessedAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
+        var command = new NpgsqlBatchCommand(
             """
             SELECT document_id, partner_id, format, body FROM inbound_documents
             WHERE status = 'received' AND received_at < now() - @age
@@ -94,7 +95,8 @@ public sealed class InboundDocuments(NpgsqlDataSource database)
             """);
         command.Parameters.AddWithValue("age", olderThan);
         command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var claim = database.CreateClaim(command);
+        await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         var documents = new List<(long, string, string, string)>();
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -27,14 +27,16 @@ public sealed class QueueClaimsTests(TestServers servers)
             CREATE INDEX jobs_due_idx ON jobs (next_attempt_at) WHERE status = 'pending';
             INSERT INTO jobs DEFAULT VALUES;
             INSERT INTO jobs DEFAULT VALUES;
+            INSERT INTO jobs DEFAULT VALUES;
             ANALYZE jobs;
             """);
         await using var database = NpgsqlDataSource.Create(TableScans.GenericPlansOnOneConnection(connectionString));
 
-        // Plans made and cached for a one-page queue, by a claim on its own and by one inside a transaction.
+        // Plans made and cached for a one-page queue: by a claim on its own, on a connection, and inside a transaction.
         for (var i = 0; i < 4; i++)
         {
             Assert.NotNull(await ClaimAloneAsync(database, cancellation));
+            Assert.NotNull(await ClaimOnConnectionAsync(database, cancellation));
             Assert.NotNull(await ClaimInTransactionAsync(database, cancellation));
             await ExecuteAsync(admin, "UPDATE jobs SET leased_until = NULL");
         }
@@ -42,12 +44,14 @@ public sealed class QueueClaimsTests(TestServers servers)
         await ExecuteAsync(admin, "INSERT INTO jobs (next_attempt_at) SELECT now() - interval '1 hour' FROM generate_series(1, 20000)");
         var scansBefore = await TableScans.SequentialAsync(database, admin, "jobs", cancellation);
 
-        var alone = await ClaimAloneAsync(database, cancellation);
-        var inTransaction = await ClaimInTransactionAsync(database, cancellation);
+        long?[] claimed = [
+            await ClaimAloneAsync(database, cancellation),
+            await ClaimOnConnectionAsync(database, cancellation),
+            await ClaimInTransactionAsync(database, cancellation),
+        ];
 
-        Assert.NotNull(alone);
-        Assert.NotNull(inTransaction);
-        Assert.NotEqual(alone, inTransaction);
+        Assert.All(claimed, id => Assert.NotNull(id));
+        Assert.Equal(3, claimed.Distinct().Count());
         Assert.Equal(scansBefore, await TableScans.SequentialAsync(database, admin, "jobs", cancellation));
     }
 
@@ -75,6 +79,14 @@ public sealed class QueueClaimsTests(TestServers servers)
     private static async Task<long?> ClaimAloneAsync(NpgsqlDataSource database, CancellationToken cancellation)
     {
         await using var batch = database.CreateClaim(ClaimCommand());
+        await using var reader = await batch.ExecuteClaimReaderAsync(cancellation);
+        return await reader.ReadAsync(cancellation) ? reader.GetInt64(0) : null;
+    }
+
+    private static async Task<long?> ClaimOnConnectionAsync(NpgsqlDataSource database, CancellationToken cancellation)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using var batch = connection.CreateClaim(null, ClaimCommand());
         await using var reader = await batch.ExecuteClaimReaderAsync(cancellation);
         return await reader.ReadAsync(cancellation) ? reader.GetInt64(0) : null;
     }
