@@ -60,11 +60,20 @@ public sealed class EventDispatcher(
         // Batches of different partitions run side by side and lock rows in event order, not in one global
         // order, so two of them can deadlock. PostgreSQL aborts one; running it again whole (the other has
         // committed by then) is far cheaper than falling back to one transaction per event.
+        var inboxFirst = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryDispatchBatchAsync(envelopes, cancellationToken);
+                return await TryDispatchBatchAsync(envelopes, inboxFirst, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && !inboxFirst)
+            {
+                // One of them was handled before (a relay that died between publishing and deleting publishes it again):
+                // the same batch once more, the inbox checked first, handles the rest and skips it.
+                inboxFirst = true;
+                telemetry.BatchRetries.Add(1, new KeyValuePair<string, object?>("reason", ex.SqlState));
+                logger.LogDebug("Batch of {Count} held an event already handled; running it again with the inbox checked first", envelopes.Count);
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxBatchAttempts)
             {
@@ -81,7 +90,7 @@ public sealed class EventDispatcher(
 
     private const int MaxBatchAttempts = 4;
 
-    private async Task<IReadOnlyList<DispatchOutcome>?> TryDispatchBatchAsync(IReadOnlyList<CloudEvent> envelopes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DispatchOutcome>?> TryDispatchBatchAsync(IReadOnlyList<CloudEvent> envelopes, bool inboxFirst, CancellationToken cancellationToken)
     {
         await using var services = scopes.CreateAsyncScope();
         var prepared = new List<PreparedEvent>(envelopes.Count);
@@ -119,8 +128,16 @@ public sealed class EventDispatcher(
             outboxSignal.DeferUntilCommitted(transaction);
             try
             {
-                await HandleBatchAsync(connection, transaction, prepared, outcomes, services.ServiceProvider, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                if (inboxFirst)
+                {
+                    await HandleBatchAsync(connection, transaction, prepared, outcomes, await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken), services.ServiceProvider, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                else
+                {
+                    await HandleBatchAsync(connection, transaction, prepared, outcomes, Handled(prepared), services.ServiceProvider, cancellationToken);
+                    await RecordInInboxAndCommitAsync(connection, transaction, prepared, cancellationToken);
+                }
             }
             catch
             {
@@ -135,6 +152,10 @@ public sealed class EventDispatcher(
             }
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            throw;
+        }
+        catch (PostgresException ex) when (!inboxFirst && ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == "inbox")
         {
             throw;
         }
@@ -154,10 +175,9 @@ public sealed class EventDispatcher(
     }
 
     private async Task HandleBatchAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, List<DispatchOutcome> outcomes, IServiceProvider services,
-        CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, List<DispatchOutcome> outcomes, HashSet<string> fresh,
+        IServiceProvider services, CancellationToken cancellationToken)
     {
-        var fresh = await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken);
         await LockForBatchAsync(prepared, fresh, transaction, services, cancellationToken);
         foreach (var (envelope, invoker, @event, _) in prepared)
         {
@@ -221,6 +241,44 @@ public sealed class EventDispatcher(
         {
             await group.First().Invoker!.LockBatchAsync([.. group.Select(item => item.Event!)], transaction, services, cancellationToken);
         }
+    }
+
+    private static HashSet<string> Handled(List<PreparedEvent> prepared) =>
+        prepared.Where(item => item.Invoker is not null).Select(item => item.Envelope.Id).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records the batch's handled events in the inbox and commits, in one round trip after the handlers have run, instead
+    /// of one before them: a first delivery is almost never a duplicate. If one is, its inbox row is already there, the
+    /// insert fails, PostgreSQL skips the COMMIT, and the transaction rolls back with whatever the handlers did.
+    /// </summary>
+    private async Task RecordInInboxAndCommitAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, CancellationToken cancellationToken)
+    {
+        var handled = prepared.Where(item => item.Invoker is not null).ToList();
+        if (handled.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+
+        // Npgsql sees the transaction end in the server's reply, and the transaction object is then complete.
+        await using var commit = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("INSERT INTO inbox (subscription, event_id, event_type) SELECT $1, id, type FROM unnest($2::text[], $3::text[]) AS batch(id, type)")
+                {
+                    Parameters =
+                    {
+                        new() { Value = identity.Subscription },
+                        new() { Value = handled.Select(item => item.Envelope.Id).ToArray() },
+                        new() { Value = handled.Select(item => item.Envelope.Type).ToArray() },
+                    },
+                },
+                new NpgsqlBatchCommand("COMMIT"),
+            },
+        };
+        await commit.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>One statement for the whole batch; answers the ids that were not in the inbox yet.</summary>

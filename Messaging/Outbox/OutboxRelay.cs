@@ -40,9 +40,9 @@ internal sealed class OutboxRelay(
     private const string DeleteRelayedSql = "DELETE FROM outbox WHERE position = ANY($1)";
     private const string ReadSql = "SELECT position, event_id, topic, partition_key, envelope FROM outbox ORDER BY position LIMIT $1";
 
-    // Published, not deleted yet: the next read deletes them in the same round trip, so a busy relay makes one database
-    // round trip per batch instead of two. The relay reads again as soon as it has published (see RelayWhileLeadingAsync),
-    // so these are never left for long.
+    // Published, not deleted yet: the next read deletes them in the same round trip, so the relay makes one database
+    // round trip per batch instead of two. That read comes with the next wake-up or at the latest with the idle poll (see
+    // RelayWhileLeadingAsync); a crash before it only publishes them again.
     private long[] _relayed = [];
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
@@ -98,6 +98,7 @@ internal sealed class OutboxRelay(
     /// Relays whenever a writer wakes the relay, and on a short poll for events other replicas wrote. A wake-up
     /// after the writer's commit needs one read (each empty read is a database round trip, per wake-up, on every
     /// service); one before it is chased with short re-reads until the commit shows.
+    /// What a read relays is deleted by the next read, whenever that comes.
     /// </summary>
     private async Task RelayWhileLeadingAsync(NpgsqlConnection leadership, CancellationToken stoppingToken)
     {
@@ -109,10 +110,20 @@ internal sealed class OutboxRelay(
             _backoff = FirstBackoff;
             if (relayed > 0)
             {
-                // At once: the next read deletes what was just published, and picks up whatever was written meanwhile,
-                // including the commit of a writer that woke us before it committed.
-                chasing = false;
                 waits = 0;
+                if (chasing || relayed == options.Value.RelayBatchSize)
+                {
+                    // At once: a full batch leaves more behind, and a writer that woke us before it committed may not
+                    // be in this one. The next read also deletes what was just published.
+                    chasing = false;
+                    continue;
+                }
+
+                // The read saw every commit made before it began, and a writer committing since has woken the relay, so
+                // reading again at once would find nothing; the delete of what was just published goes with the next
+                // read, when the next event (or the idle poll) comes. At a steady trickle of events this saves a round
+                // trip per event.
+                chasing = await signal.WaitAsync(IdlePoll, stoppingToken) && signal.TakeUncommitted();
                 continue;
             }
 

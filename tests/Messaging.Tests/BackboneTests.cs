@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Distribution.Aspire.Messaging.RedisStreams;
 using Distribution.Aspire.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Distribution.Aspire.Messaging.Tests;
@@ -139,6 +140,8 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
     public async Task A_batch_mixing_redelivered_and_new_events_handles_only_the_new_ones()
     {
         var host = await StartAsync("widgets-mixed");
+        var meter = host.App.App.Services.GetRequiredService<MessagingTelemetry>().Meter;
+        using var measurements = new RecordedMeasurements(m => m == meter);
         await host.PublishAsync("w-mixed", 1, 10);
         await Eventually.ReachesAsync(host.EffectsAsync, e => e.Count == 10, what: "the first 10 events");
 
@@ -157,6 +160,11 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
         await Task.Delay(300);
         effects = await host.EffectsAsync();
         Assert.Equal(Enumerable.Range(1, 15), effects.Select(e => e.Sequence));
+
+        // The copies were first deliveries, so their batch ran the handler before recording the inbox: the inbox insert
+        // failed, the handler's rows went with the rollback, and the batch ran again with the inbox checked first.
+        Assert.NotEmpty(measurements.Where("messaging.consumer.batch_retries", ("reason", "23505")));
+        Assert.Empty(measurements.Where("messaging.events.handled", ("outcome", "failed")));
     }
 
     [Fact]
