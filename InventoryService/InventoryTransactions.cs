@@ -9,7 +9,7 @@ namespace Distribution.Aspire.InventoryService;
 /// Runs a call's work in its own transaction, then does what must wait for the commit: drop the changed
 /// SKUs from the cache and wake the backorder filler. Event handlers run in the dispatcher's
 /// transaction instead; for them the availability publisher drops the cache entries once their marks are
-/// published, and the filler finds their wake-ups on its next poll.
+/// published, and the filler is woken through <c>EventContext.OnCommitted</c>.
 /// </summary>
 public sealed class InventoryTransactions(NpgsqlDataSource database, AvailabilityCache cache, BackorderSignal backorders)
 {

@@ -84,6 +84,9 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo
   echo "Publish → handled at $(value latency_rate) events/s for ${rate_seconds} s ($(value latency_samples) events):"
   echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 5 ms)."
+  echo "CPU per event over that phase: $(value paced_cpu_us_per_event_benchmark) µs in the benchmark process (publishers, relay, consumer),"
+  echo "$(value paced_cpu_us_per_event_postgres) µs in PostgreSQL, $(value paced_cpu_us_per_event_redis) µs in Redis; $(value paced_database_round_trips_per_event) round trips to PostgreSQL"
+  echo "(the benchmark's own count of finished events included)."
 } | tee "$report"
 echo
 echo "Report written to $report"

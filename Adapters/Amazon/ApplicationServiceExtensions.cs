@@ -40,6 +40,8 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ExceptionStore>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<QuantitySignal>();
+        services.AddSingleton<ShipmentSignal>();
         services.AddSingleton<AmazonOrderLinks>();
         services.AddSingleton<QuantityQueue>();
         services.AddAdapterMetrics<AmazonOutboundSampler>();

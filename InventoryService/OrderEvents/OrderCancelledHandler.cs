@@ -15,8 +15,8 @@ public sealed class OrderCancelledHandler(ReservationService reservations, Backo
         await reservations.ReleaseAsync(context.Transaction, @event.OrderId, @event.Channel, @event.Reason, changes, cancellationToken);
         if (changes.BackordersWoken)
         {
-            // Not committed yet: the filler re-polls shortly, so waking it now only shortens the wait.
-            backorders.Notify();
+            // Once committed: woken now, the filler could look before the commit and find nothing until its next poll.
+            context.OnCommitted(backorders.Notify);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Distribution.Aspire.Contracts.Events.Fulfillment;
+using Distribution.Aspire.InventoryService.Backorders;
 using Distribution.Aspire.InventoryService.Stock;
 using Distribution.Aspire.Messaging.Consuming;
 
@@ -8,7 +9,7 @@ namespace Distribution.Aspire.InventoryService.Returns;
 /// return.received → the "restock" lines go back on hand at the receiving location (a ledger entry "return"
 /// referencing the return); "damaged" lines are written off, so stock does not change. Once per event (the inbox).
 /// </summary>
-public sealed class ReturnReceivedHandler(StockService stock) : IEventHandler<ReturnReceived>
+public sealed class ReturnReceivedHandler(StockService stock, BackorderSignal backorders) : IEventHandler<ReturnReceived>
 {
     public const string Restock = "restock";
     public const string Reason = "return";
@@ -21,6 +22,11 @@ public sealed class ReturnReceivedHandler(StockService stock) : IEventHandler<Re
         {
             await stock.AdjustAsync(
                 context.Transaction, line.Sku, @event.LocationId, line.Quantity, Reason, $"return:{@event.ReturnId}", changes, cancellationToken);
+        }
+
+        if (changes.BackordersWoken)
+        {
+            context.OnCommitted(backorders.Notify);
         }
     }
 }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Distribution.Aspire.Messaging.Consuming;
 
 /// <summary>The delivery being handled and the transaction the handler's changes (and new events) belong in.</summary>
-public sealed class EventContext(CloudEvent envelope, NpgsqlConnection connection, NpgsqlTransaction transaction, IEventBus bus)
+public sealed class EventContext(CloudEvent envelope, NpgsqlConnection connection, NpgsqlTransaction transaction, IEventBus bus, AfterCommit afterCommit)
 {
     public CloudEvent Envelope { get; } = envelope;
 
@@ -20,4 +20,11 @@ public sealed class EventContext(CloudEvent envelope, NpgsqlConnection connectio
 
     /// <summary>Statements and follow-up events sent in one round trip inside the handler's transaction.</summary>
     public OutboxBatch CreateBatch() => bus.CreateBatch(Transaction);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the handler's transaction has committed, and never if it rolls back. For waking
+    /// a worker to what the handler queued: woken from inside the handler, the worker can look before the commit, find
+    /// nothing, and sleep until its next poll.
+    /// </summary>
+    public void OnCommitted(Action action) => afterCommit.Add(action);
 }

@@ -121,6 +121,7 @@ public sealed class EventDispatcher(
 
         using var turn = await gate.EnterAsync(LockNames(prepared, services.ServiceProvider), cancellationToken);
         var outcomes = new List<DispatchOutcome>(prepared.Count);
+        var afterCommit = new AfterCommit();
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -130,12 +131,12 @@ public sealed class EventDispatcher(
             {
                 if (inboxFirst)
                 {
-                    await HandleBatchAsync(connection, transaction, prepared, outcomes, await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken), services.ServiceProvider, cancellationToken);
+                    await HandleBatchAsync(connection, transaction, prepared, outcomes, await RecordAllInInboxAsync(connection, transaction, prepared, cancellationToken), afterCommit, services.ServiceProvider, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                 }
                 else
                 {
-                    await HandleBatchAsync(connection, transaction, prepared, outcomes, Handled(prepared), services.ServiceProvider, cancellationToken);
+                    await HandleBatchAsync(connection, transaction, prepared, outcomes, Handled(prepared), afterCommit, services.ServiceProvider, cancellationToken);
                     await RecordInInboxAndCommitAsync(connection, transaction, prepared, cancellationToken);
                 }
             }
@@ -150,6 +151,8 @@ public sealed class EventDispatcher(
             {
                 outboxSignal.Notify();
             }
+
+            afterCommit.Run(logger);
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
@@ -176,7 +179,7 @@ public sealed class EventDispatcher(
 
     private async Task HandleBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, List<DispatchOutcome> outcomes, HashSet<string> fresh,
-        IServiceProvider services, CancellationToken cancellationToken)
+        AfterCommit afterCommit, IServiceProvider services, CancellationToken cancellationToken)
     {
         await LockForBatchAsync(prepared, fresh, transaction, services, cancellationToken);
         foreach (var (envelope, invoker, @event, _) in prepared)
@@ -202,7 +205,7 @@ public sealed class EventDispatcher(
             }
             else
             {
-                await invoker.InvokeAsync(@event!, new EventContext(envelope, connection, transaction, bus), services, cancellationToken);
+                await invoker.InvokeAsync(@event!, new EventContext(envelope, connection, transaction, bus, afterCommit), services, cancellationToken);
                 outcomes.Add(DispatchOutcome.Handled);
             }
 
@@ -394,14 +397,17 @@ public sealed class EventDispatcher(
         }
 
         outboxSignal.DeferUntilCommitted(transaction);
+        var afterCommit = new AfterCommit();
         try
         {
-            await invoker.InvokeAsync(@event, new EventContext(envelope, connection, transaction, bus), services, cancellationToken);
+            await invoker.InvokeAsync(@event, new EventContext(envelope, connection, transaction, bus, afterCommit), services, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (outboxSignal.Complete(transaction))
             {
                 outboxSignal.Notify();
             }
+
+            afterCommit.Run(logger);
 
             return DispatchOutcome.Handled;
         }

@@ -19,15 +19,29 @@ var seconds = int.Parse(settings.GetValueOrDefault("seconds", "10"), CultureInfo
 var warmup = int.Parse(settings.GetValueOrDefault("warmup-events", (events / 4).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
 var latencies = new ConcurrentBag<double>();
+var databaseRoundTrips = 0L;
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
 {
-    if (instrument.Meter.Name == MessagingTelemetry.Name && instrument.Name == "messaging.events.latency")
+    if ((instrument.Meter.Name == MessagingTelemetry.Name && instrument.Name == "messaging.events.latency")
+        || (instrument.Meter.Name == "Npgsql" && instrument.Name == "db.client.operation.duration"))
     {
         l.EnableMeasurementEvents(instrument);
     }
 };
-listener.SetMeasurementEventCallback<double>((_, value, _, _) => latencies.Add(value));
+
+// Npgsql records one duration per command or batch it runs, i.e. per round trip to PostgreSQL.
+listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+{
+    if (instrument.Meter.Name == "Npgsql")
+    {
+        Interlocked.Increment(ref databaseRoundTrips);
+    }
+    else
+    {
+        latencies.Add(value);
+    }
+});
 listener.Start();
 
 var builder = Host.CreateApplicationBuilder();
@@ -69,6 +83,8 @@ var handledRate = events / handledClock.Elapsed.TotalSeconds;
 // 3. Publish -> handled latency at a fixed rate.
 latencies.Clear();
 var total = rate * seconds;
+var cpuBefore = ProcessCpu.Snapshot();
+var roundTripsBefore = Interlocked.Read(ref databaseRoundTrips);
 var paced = Stopwatch.StartNew();
 var inFlight = new List<Task>(total);
 for (var i = 0; i < total; i++)
@@ -85,6 +101,8 @@ for (var i = 0; i < total; i++)
 
 await Task.WhenAll(inFlight);
 await WaitForEffectsAsync(warmup + events + total);
+var cpu = ProcessCpu.Snapshot() - cpuBefore;
+var roundTrips = Interlocked.Read(ref databaseRoundTrips) - roundTripsBefore;
 var sorted = latencies.Order().ToArray();
 
 await host.StopAsync();
@@ -98,6 +116,10 @@ Console.WriteLine($"latency_p50_ms={Percentile(sorted, 0.50):0.00}");
 Console.WriteLine($"latency_p90_ms={Percentile(sorted, 0.90):0.00}");
 Console.WriteLine($"latency_p99_ms={Percentile(sorted, 0.99):0.00}");
 Console.WriteLine($"latency_max_ms={(sorted.Length > 0 ? sorted[^1] : 0):0.00}");
+Console.WriteLine($"paced_database_round_trips_per_event={(double)roundTrips / total:0.00}");
+Console.WriteLine($"paced_cpu_us_per_event_benchmark={cpu.Benchmark.TotalMicroseconds / total:0}");
+Console.WriteLine($"paced_cpu_us_per_event_postgres={cpu.Postgres.TotalMicroseconds / total:0}");
+Console.WriteLine($"paced_cpu_us_per_event_redis={cpu.Redis.TotalMicroseconds / total:0}");
 return 0;
 
 async Task PublishAsync(string key, int sequence)

@@ -80,6 +80,29 @@ public sealed class OutboundTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Queued_quantities_and_shipments_leave_when_their_transaction_commits_not_at_the_next_poll()
+    {
+        // Ten minutes between polls: within the test, only the wake-up after the handler's commit can send anything.
+        await using var harness = await AmazonHarness.StartAsync(servers, adapter: new Dictionary<string, string?> { ["Amazon:IdlePollMilliseconds"] = "600000" });
+        await harness.PublishAsync(Availability("WAKE-1", 4, 1));
+        await Eventually.WaitAsync(() => harness.SandboxState.Quantities.ContainsKey("WAKE-1"), "the first quantity", seconds: 15);
+
+        // The sender has gone back to waiting by now.
+        await Task.Delay(500);
+        await harness.PublishAsync(Availability("WAKE-2", 6, 1));
+        await Eventually.WaitAsync(() => harness.SandboxState.Quantities.ContainsKey("WAKE-2"), "a quantity queued while the sender waited", seconds: 15);
+
+        var amazonOrderId = await harness.PlaceOrderAsync(items: [("SKU-1", 1, 10m)]);
+        var submitted = await Eventually.GetAsync(() => Task.FromResult(harness.Orders.Submitted.FirstOrDefault()), s => s is not null, "SubmitOrder", seconds: 15);
+        var orderId = await Eventually.GetAsync(
+            () => harness.ScalarAsync<Guid?>("SELECT order_id FROM amazon_orders WHERE amazon_order_id = $1", amazonOrderId), id => id is not null, "link", seconds: 15);
+        await Task.Delay(500);
+        var lines = submitted.Lines.Select(l => new OrderedLine(l.LineId, l.Sku, l.Quantity)).ToList();
+        await harness.PublishAsync(new OrderShipped(orderId!.Value, "amazon", AmazonHarness.PartnerId, "SHP-WAKE", lines, true, "UPS", "1Z999AA10123456784", DateTimeOffset.UtcNow));
+        await Eventually.WaitAsync(() => !harness.SandboxState.Shipments.IsEmpty, "the shipment confirmation", seconds: 15);
+    }
+
+    [Fact]
     public async Task Shipment_of_a_seller_fulfilled_order_is_confirmed_with_carrier_and_tracking()
     {
         await using var harness = await AmazonHarness.StartAsync(servers);

@@ -8,6 +8,25 @@ namespace Distribution.Aspire.Adapters.Shopify.Tests;
 public sealed class OutboundTests(TestServers servers)
 {
     [Fact]
+    public async Task A_queued_quantity_leaves_when_its_transaction_commits_not_at_the_next_poll()
+    {
+        // Ten minutes between polls: within the test, only the wake-up after the handler's commit can send it. Woken from
+        // inside the handler, the worker could lease before the commit, find nothing and sleep out the ten minutes.
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true, adapter: new Dictionary<string, string?> { ["Shopify:Outbound:PollInterval"] = "00:10:00" });
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        sandbox.Faults.Set(new ShopifyFaults { EchoInventoryWebhooks = false });
+        await Task.Delay(500);
+
+        for (var sequence = 1; sequence <= 3; sequence++)
+        {
+            await rig.Adapter.PublishAsync(Availability($"SKU-000{sequence}", 40 + sequence, 1));
+            await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Count == sequence, TimeSpan.FromSeconds(15), what: $"quantity {sequence}");
+            await Task.Delay(300);
+        }
+    }
+
+    [Fact]
     public async Task Updates_during_a_shopify_outage_are_coalesced_and_only_the_latest_quantity_is_sent_when_it_ends()
     {
         await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);

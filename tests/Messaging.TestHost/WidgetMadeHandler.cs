@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace Distribution.Aspire.Messaging.TestHost;
 
-/// <summary>Records each event it handles; fails (or stalls) on purpose for widgets named in <see cref="FailurePlan"/>.</summary>
-public sealed class WidgetMadeHandler(FailurePlan failures, MessagingIdentity identity) : IEventHandler<WidgetMade>
+/// <summary>
+/// Records each event it handles, and again once that has committed (<see cref="CommittedWidgets"/>); fails (or stalls)
+/// on purpose for widgets named in <see cref="FailurePlan"/>.
+/// </summary>
+public sealed class WidgetMadeHandler(FailurePlan failures, CommittedWidgets committed, MessagingIdentity identity) : IEventHandler<WidgetMade>
 {
     public async Task HandleAsync(WidgetMade @event, EventContext context, CancellationToken cancellationToken)
     {
@@ -28,5 +31,7 @@ public sealed class WidgetMadeHandler(FailurePlan failures, MessagingIdentity id
         command.Parameters.AddWithValue("sequence", @event.Sequence);
         command.Parameters.AddWithValue("by", identity.ConsumerName);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        var eventId = context.Envelope.Id;
+        context.OnCommitted(() => committed.Record(eventId));
     }
 }

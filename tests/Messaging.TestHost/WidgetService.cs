@@ -11,6 +11,7 @@ public static class WidgetService
         builder.AddServiceDatabase("widgetsdb", typeof(WidgetService).Assembly);
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton<FailurePlan>();
+        builder.Services.AddSingleton<CommittedWidgets>();
         builder.Services.AddSingleton<IMessagingCheckpoint, CrashCheckpoint>();
         builder.AddMessaging().AddEventHandler<WidgetMade, WidgetMadeHandler>();
     }

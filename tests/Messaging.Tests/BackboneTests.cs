@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Distribution.Aspire.Messaging.RedisStreams;
+using Distribution.Aspire.Messaging.TestHost;
 using Distribution.Aspire.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -165,6 +166,35 @@ public sealed class BackboneTests(TestServers servers) : IAsyncLifetime
         // failed, the handler's rows went with the rollback, and the batch ran again with the inbox checked first.
         Assert.NotEmpty(measurements.Where("messaging.consumer.batch_retries", ("reason", "23505")));
         Assert.Empty(measurements.Where("messaging.events.handled", ("outcome", "failed")));
+    }
+
+    [Fact]
+    public async Task What_a_handler_asks_to_run_after_its_commit_runs_once_after_it_and_never_for_a_rolled_back_delivery()
+    {
+        var host = await StartAsync("widgets-after-commit");
+        var committed = host.App.App.Services.GetRequiredService<CommittedWidgets>();
+
+        // One transaction, one relay read, one partition's read: the good events are handled in the batch that the last
+        // one then rolls back, before they are delivered one by one.
+        var bad = Enumerable.Range(0, 100).Select(i => $"w-after-bad-{i}").First(id => StreamFor("widgets", id) == StreamFor("widgets", "w-after-good"));
+        host.Failures.Fail(bad);
+        await using (var connection = await host.Database.OpenConnectionAsync())
+        {
+            await using var batch = host.Bus.CreateBatch(connection);
+            for (var sequence = 1; sequence <= 5; sequence++)
+            {
+                batch.Publish(new WidgetMade("w-after-good", sequence));
+            }
+
+            batch.Publish(new WidgetMade(bad, 1));
+            await batch.CommitAsync();
+        }
+
+        await Eventually.ReachesAsync(() => host.CountAsync("SELECT count(*) FROM dead_letters"), count => count == 1, what: "the failing event dead-lettered");
+        var effects = await host.EffectsAsync();
+        Assert.Equal(5, effects.Count);
+        Assert.Equal(effects.Select(e => e.EventId).Order(), committed.Seen.Select(s => s.EventId).Order());
+        Assert.All(committed.Seen, seen => Assert.True(seen.EffectVisible, $"{seen.EventId} ran before its commit"));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public static class NotificationsApi
                 return TypedResults.Ok(receipt);
             }
 
-            signal.Wake();
+            signal.Notify();
             return TypedResults.Accepted((string?)null, receipt);
         }
     }

@@ -91,7 +91,7 @@ public sealed class BackupPoller(
         if (queued > 0)
         {
             logger.LogInformation("Backup poll found {Count} Amazon orders without a processed notification", queued);
-            signal.Wake();
+            signal.Notify();
         }
 
         return queued;

@@ -12,7 +12,7 @@ namespace Distribution.Aspire.Adapters.Amazon.Outbound;
 /// event. Marketplace-fulfilled orders are Amazon's to confirm; a shipment of an order we never linked is
 /// an exception for operators.
 /// </summary>
-public sealed class OrderShippedHandler(AmazonOrderLinks links, ExceptionStore exceptions, AmazonTelemetry telemetry) : IEventHandler<OrderShipped>
+public sealed class OrderShippedHandler(AmazonOrderLinks links, ExceptionStore exceptions, ShipmentSignal signal, AmazonTelemetry telemetry) : IEventHandler<OrderShipped>
 {
     public async Task HandleAsync(OrderShipped @event, EventContext context, CancellationToken cancellationToken)
     {
@@ -61,5 +61,6 @@ public sealed class OrderShippedHandler(AmazonOrderLinks links, ExceptionStore e
             NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
         });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        context.OnCommitted(signal.Notify);
     }
 }

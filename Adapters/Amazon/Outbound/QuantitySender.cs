@@ -15,6 +15,7 @@ namespace Distribution.Aspire.Adapters.Amazon.Outbound;
 /// </summary>
 public sealed class QuantitySender(
     QuantityQueue queue,
+    QuantitySignal signal,
     SpApiClient spApi,
     IHttpClientFactory httpClients,
     NpgsqlDataSource database,
@@ -47,7 +48,8 @@ public sealed class QuantitySender(
                 var claimed = await queue.ClaimAsync(byFeed ? settings.FeedBatchSize : settings.QuantityBatchSize, TimeSpan.FromSeconds(settings.LeaseSeconds), stoppingToken);
                 if (claimed.Count == 0)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(settings.IdlePollMilliseconds), stoppingToken);
+                    // Woken once a new quantity has committed; the poll finds other replicas' work and retries that fall due.
+                    await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.IdlePollMilliseconds), stoppingToken);
                     continue;
                 }
 

@@ -14,6 +14,7 @@ namespace Distribution.Aspire.Adapters.Amazon.Outbound;
 /// </summary>
 public sealed class ShipmentSender(
     NpgsqlDataSource database,
+    ShipmentSignal signal,
     SpApiClient spApi,
     ExceptionStore exceptions,
     AmazonTelemetry telemetry,
@@ -53,7 +54,7 @@ public sealed class ShipmentSender(
                 var claimed = await ClaimAsync(stoppingToken);
                 if (claimed.Count == 0)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(settings.IdlePollMilliseconds), stoppingToken);
+                    await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.IdlePollMilliseconds), stoppingToken);
                     continue;
                 }
 

@@ -41,6 +41,8 @@ public sealed class AvailabilityChangedHandler(OutboundSignal signal, ShopifyTel
         }
 
         activity?.SetTag("shopify.outcome", queued ? "queued" : "coalesced");
-        signal.Notify();
+
+        // Woken before the commit, the worker could lease before the command is visible and then sleep out its poll.
+        context.OnCommitted(signal.Notify);
     }
 }

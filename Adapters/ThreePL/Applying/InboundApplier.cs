@@ -45,7 +45,7 @@ public sealed class InboundApplier(
             {
                 if (await ApplyDueAsync(stoppingToken) == 0)
                 {
-                    await signal.Signal.WaitAsync(poll, stoppingToken);
+                    await signal.WaitAsync(poll, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

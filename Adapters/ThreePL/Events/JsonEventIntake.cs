@@ -97,7 +97,7 @@ public sealed class JsonEventIntake(
         await InboundDocuments.FinishAsync(connection, transaction, documentId, InboundDocuments.Processed, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         telemetry.Received(partnerId, "json", type, "accepted");
-        signal.Signal.Notify();
+        signal.Notify();
         return new JsonIntakeOutcome(JsonIntakeStatus.Accepted, documentId, parsed.Id);
     }
 }

@@ -160,7 +160,7 @@ public sealed class EdiIntake(
         await transaction.CommitAsync(cancellationToken);
         if (anyAccepted || document.Interchanges.Any(i => i.Groups.Any(g => g.FunctionalIdentifier == X12Codes.AcknowledgmentGroup)))
         {
-            signal.Signal.Notify();
+            signal.Notify();
         }
 
         return new EdiIntakeOutcome(finalStatus == InboundDocuments.Duplicate ? EdiIntakeStatus.Duplicate : EdiIntakeStatus.Answered, documentId, response.ToString());
