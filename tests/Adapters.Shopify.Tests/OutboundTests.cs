@@ -1,5 +1,7 @@
+using System.Globalization;
 using Distribution.Aspire.Adapters.Sandbox.Shopify;
 using Distribution.Aspire.Contracts.Events.Inventory;
+using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.TestInfrastructure;
 
 namespace Distribution.Aspire.Adapters.Shopify.Tests;
@@ -7,6 +9,33 @@ namespace Distribution.Aspire.Adapters.Shopify.Tests;
 /// <summary>Quantities reach the sandbox shop through the durable, coalescing queue and the paced, resilient client.</summary>
 public sealed class OutboundTests(TestServers servers)
 {
+    [Fact]
+    public async Task Stock_levels_do_not_wait_behind_fulfillments_queued_before_them()
+    {
+        await using var rig = await AdapterRig.StartAsync(servers, withSandbox: true);
+        var sandbox = rig.Sandbox!;
+        await rig.SkuMapFilledAsync();
+        var orders = Enumerable.Range(0, 3).Select(_ => sandbox.Desk.Place([("SKU-0001", 1)])!).ToList();
+        var submitted = await Eventually.ReachesAsync(
+            () => Task.FromResult(orders.Select(o => rig.Calls.ByChannelOrderId(o.Id.ToString(CultureInfo.InvariantCulture))).ToList()), s => s.All(o => o is not null), what: "the three submissions");
+
+        // Every call now takes 1.5 s, as over a slow network: three fulfillments queued first would hold a quantity update
+        // in the same lane for 4.5 s.
+        sandbox.Faults.Set(new ShopifyFaults { LatencyMilliseconds = 1500, EchoInventoryWebhooks = false });
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var lines = orders[i].Lines.Select(l => new OrderedLine(l.Id.ToString(CultureInfo.InvariantCulture), l.Product.Sku, l.Quantity)).ToList();
+            await rig.Adapter.PublishAsync(new OrderShipped(Guid.Parse(submitted[i]!.OrderId), "shopify", ShopifyHost.PartnerId, $"SHP-LANE-{i}", lines, true, "UPS", $"1Z999AA1012345678{i}", DateTimeOffset.UtcNow));
+        }
+
+        await Eventually.ReachesAsync(() => rig.Adapter.ScalarAsync<long>("SELECT count(*) FROM outbound_commands WHERE kind = 'create_fulfillment'"), n => n == 3, what: "three fulfillments queued");
+        await rig.Adapter.PublishAsync(Availability("SKU-0002", 77, 1));
+
+        await Eventually.ReachesAsync(sandbox.ToldAsync, t => t.Any(told => told.Sku == "SKU-0002"), TimeSpan.FromSeconds(20), what: "the quantity");
+        Assert.True(sandbox.Shop.Fulfillments().Count < 3, "the quantity waited for every fulfillment queued before it");
+        await Eventually.ReachesAsync(() => Task.FromResult(sandbox.Shop.Fulfillments()), f => f.Count == 3, TimeSpan.FromSeconds(30), what: "the three fulfillments");
+    }
+
     [Fact]
     public async Task A_queued_quantity_leaves_when_its_transaction_commits_not_at_the_next_poll()
     {

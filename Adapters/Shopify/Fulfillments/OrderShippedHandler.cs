@@ -26,6 +26,6 @@ public sealed class OrderShippedHandler(OutboundSignal signal, ShopifyTelemetry 
         await OutboundQueue.EnqueueFulfillmentAsync(
             new CreateFulfillmentCommand(@event.OrderId, @event.PartnerId, @event.ShipmentId, shopifyOrderId, @event.Lines, @event.Carrier, @event.TrackingNumber),
             context.Connection, context.Transaction, cancellationToken);
-        context.OnCommitted(signal.Notify);
+        context.OnCommitted(signal.Calls.Notify);
     }
 }

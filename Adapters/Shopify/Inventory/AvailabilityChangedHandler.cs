@@ -43,6 +43,6 @@ public sealed class AvailabilityChangedHandler(OutboundSignal signal, ShopifyTel
         activity?.SetTag("shopify.outcome", queued ? "queued" : "coalesced");
 
         // Woken before the commit, the worker could lease before the command is visible and then sleep out its poll.
-        context.OnCommitted(signal.Notify);
+        context.OnCommitted(signal.Quantities.Notify);
     }
 }

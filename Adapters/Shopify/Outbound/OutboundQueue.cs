@@ -58,19 +58,20 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The next due command, leased so that no other replica sends it meanwhile.</summary>
-    public async Task<LeasedCommand?> LeaseNextAsync(TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>The next due command other than a quantity update (those go by GraphQL, in their own lane), leased so that no other replica sends it meanwhile.</summary>
+    public async Task<LeasedCommand?> LeaseNextCallAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         var command = new NpgsqlBatchCommand("""
             UPDATE outbound_commands SET leased_until = now() + @lease
             WHERE command_id = (
                 SELECT command_id FROM outbound_commands
-                WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                WHERE kind <> @quantities AND status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
                 ORDER BY next_attempt_at, command_id LIMIT 1
                 FOR UPDATE SKIP LOCKED)
             RETURNING command_id, kind, payload::text, version, attempts, changed_at
             """);
         command.Parameters.AddWithValue("lease", lease);
+        command.Parameters.AddWithValue("quantities", OutboundKinds.SetInventory);
         await using var claim = database.CreateClaim(command);
         await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
@@ -79,11 +80,8 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
             : null;
     }
 
-    /// <summary>
-    /// The other due quantity updates, up to <paramref name="limit"/>, oldest first, leased with the one the worker
-    /// holds so that they go to Shopify in the same call.
-    /// </summary>
-    public async Task<IReadOnlyList<LeasedCommand>> LeaseMoreInventoryAsync(TimeSpan lease, int limit, CancellationToken cancellationToken)
+    /// <summary>The due quantity updates, up to <paramref name="limit"/>, oldest first, leased together so that they go to Shopify in one call.</summary>
+    public async Task<IReadOnlyList<LeasedCommand>> LeaseInventoryAsync(TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
         var command = new NpgsqlBatchCommand("""
             UPDATE outbound_commands SET leased_until = now() + @lease

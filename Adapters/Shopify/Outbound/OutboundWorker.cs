@@ -1,14 +1,17 @@
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.Payouts;
+using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Sla;
 using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Shopify.Outbound;
 
 /// <summary>
-/// Sends the durable outbound queue to Shopify, one call at a time (the shop's call budget is the limit, not our
-/// parallelism). A quantity update takes the other due ones along (up to 250, oldest first) into one GraphQL call, so a
-/// changed SKU does not wait behind every other SKU's call; fulfillments and payouts go one by one. Transient failures
+/// Sends the durable outbound queue to Shopify in two lanes, each one call at a time (the shop's budgets are the limit,
+/// not our parallelism), because Shopify limits them separately: quantity updates go by GraphQL (its cost budget), up
+/// to 250 due ones (oldest first) in one call, so a changed SKU does not wait behind every other SKU's call;
+/// fulfillments and the rest go one by one by REST (its call budget). In one lane, a backlog of fulfillments paced at
+/// the REST budget held every stock level back behind it. Transient failures
 /// go back to the queue with back-off capped at
 /// <see cref="ShopifyOptions.WorkerOptions.MaxBackoff"/>, for as long as the outage lasts; refusals go on the
 /// exceptions list; nothing is dropped.
@@ -25,29 +28,21 @@ public sealed class OutboundWorker(
     IOptions<ShopifyOptions> options,
     ILogger<OutboundWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RunLaneAsync(quantities: true, signal.Quantities, stoppingToken), RunLaneAsync(quantities: false, signal.Calls, stoppingToken));
+
+    private async Task RunLaneAsync(bool quantities, WorkSignal wake, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var lease = settings.Http.TotalTimeout + TimeSpan.FromSeconds(30);
         while (!stoppingToken.IsCancellationRequested)
         {
-            LeasedCommand? leased = null;
             try
             {
-                leased = await queue.LeaseNextAsync(lease, stoppingToken);
-                if (leased is null)
+                var sent = quantities ? await SendDueQuantitiesAsync(lease, stoppingToken) : await SendNextCallAsync(lease, stoppingToken);
+                if (!sent)
                 {
-                    await signal.WaitAsync(settings.Outbound.PollInterval, stoppingToken);
-                    continue;
-                }
-
-                if (leased.Kind == OutboundKinds.SetInventory)
-                {
-                    await SendInventoryAsync([leased, .. await queue.LeaseMoreInventoryAsync(lease, ShopifyAdminClient.MaxQuantitiesPerCall - 1, stoppingToken)], stoppingToken);
-                }
-                else
-                {
-                    await SendAsync(leased, stoppingToken);
+                    await wake.WaitAsync(settings.Outbound.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -57,9 +52,32 @@ public sealed class OutboundWorker(
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Shopify outbound worker could not use its queue; trying again");
-                await signal.WaitAsync(settings.Outbound.PollInterval, stoppingToken);
+                await wake.WaitAsync(settings.Outbound.PollInterval, stoppingToken);
             }
         }
+    }
+
+    private async Task<bool> SendDueQuantitiesAsync(TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var batch = await queue.LeaseInventoryAsync(lease, ShopifyAdminClient.MaxQuantitiesPerCall, cancellationToken);
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        await SendInventoryAsync(batch, cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> SendNextCallAsync(TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (await queue.LeaseNextCallAsync(lease, cancellationToken) is not { } leased)
+        {
+            return false;
+        }
+
+        await SendAsync(leased, cancellationToken);
+        return true;
     }
 
     private async Task SendAsync(LeasedCommand leased, CancellationToken cancellationToken)

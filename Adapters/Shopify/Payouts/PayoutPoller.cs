@@ -146,7 +146,7 @@ public sealed class PayoutPoller(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        signal.Notify();
+        signal.Calls.Notify();
         ShopifyTelemetry.Count(telemetry.Sent, "kind", "payout." + status);
         logger.LogInformation("Shopify payout {PayoutId} ({Transactions} transactions) {Status}", payout.Id, transactions.Count, status);
         return status == "queued";

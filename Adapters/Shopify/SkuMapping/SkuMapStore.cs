@@ -110,7 +110,7 @@ public sealed class SkuMapStore(NpgsqlDataSource database, OutboundSignal outbou
 
         await ReviveUnmappedAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outbound.Notify();
+        outbound.Quantities.Notify();
         return true;
     }
 
