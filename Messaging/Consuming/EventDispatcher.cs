@@ -246,6 +246,24 @@ public sealed class EventDispatcher(
         }
     }
 
+    /// <summary>The inbox rows of the events this service handles, in one statement.</summary>
+    /// <param name="skipRecorded">Leave out events already in the inbox and answer the ids inserted, instead of failing on them.</param>
+    private NpgsqlBatchCommand InboxInsert(List<PreparedEvent> prepared, bool skipRecorded)
+    {
+        var handled = prepared.Where(item => item.Invoker is not null).ToList();
+        return new NpgsqlBatchCommand(
+            "INSERT INTO inbox (subscription, event_id, event_type) SELECT $1, id, type FROM unnest($2::text[], $3::text[]) AS batch(id, type)"
+            + (skipRecorded ? " ON CONFLICT DO NOTHING RETURNING event_id" : string.Empty))
+        {
+            Parameters =
+            {
+                new() { Value = identity.Subscription },
+                new() { Value = handled.Select(item => item.Envelope.Id).ToArray() },
+                new() { Value = handled.Select(item => item.Envelope.Type).ToArray() },
+            },
+        };
+    }
+
     private static HashSet<string> Handled(List<PreparedEvent> prepared) =>
         prepared.Where(item => item.Invoker is not null).Select(item => item.Envelope.Id).ToHashSet(StringComparer.Ordinal);
 
@@ -257,8 +275,7 @@ public sealed class EventDispatcher(
     private async Task RecordInInboxAndCommitAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, CancellationToken cancellationToken)
     {
-        var handled = prepared.Where(item => item.Invoker is not null).ToList();
-        if (handled.Count == 0)
+        if (!prepared.Any(item => item.Invoker is not null))
         {
             await transaction.CommitAsync(cancellationToken);
             return;
@@ -267,19 +284,7 @@ public sealed class EventDispatcher(
         // Npgsql sees the transaction end in the server's reply, and the transaction object is then complete.
         await using var commit = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("INSERT INTO inbox (subscription, event_id, event_type) SELECT $1, id, type FROM unnest($2::text[], $3::text[]) AS batch(id, type)")
-                {
-                    Parameters =
-                    {
-                        new() { Value = identity.Subscription },
-                        new() { Value = handled.Select(item => item.Envelope.Id).ToArray() },
-                        new() { Value = handled.Select(item => item.Envelope.Type).ToArray() },
-                    },
-                },
-                new NpgsqlBatchCommand("COMMIT"),
-            },
+            BatchCommands = { InboxInsert(prepared, skipRecorded: false), new NpgsqlBatchCommand("COMMIT") },
         };
         await commit.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -288,30 +293,13 @@ public sealed class EventDispatcher(
     private async Task<HashSet<string>> RecordAllInInboxAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedEvent> prepared, CancellationToken cancellationToken)
     {
-        var handled = prepared.Where(item => item.Invoker is not null).ToList();
         var fresh = new HashSet<string>(StringComparer.Ordinal);
-        if (handled.Count == 0)
+        if (!prepared.Any(item => item.Invoker is not null))
         {
             return fresh;
         }
 
-        await using var inbox = new NpgsqlCommand(
-            """
-            INSERT INTO inbox (subscription, event_id, event_type)
-            SELECT $1, id, type FROM unnest($2::text[], $3::text[]) AS batch(id, type)
-            ON CONFLICT DO NOTHING
-            RETURNING event_id
-            """,
-            connection,
-            transaction)
-        {
-            Parameters =
-            {
-                new() { Value = identity.Subscription },
-                new() { Value = handled.Select(item => item.Envelope.Id).ToArray() },
-                new() { Value = handled.Select(item => item.Envelope.Type).ToArray() },
-            },
-        };
+        await using var inbox = new NpgsqlBatch(connection, transaction) { BatchCommands = { InboxInsert(prepared, skipRecorded: true) } };
         await using var reader = await inbox.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

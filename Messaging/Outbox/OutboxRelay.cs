@@ -108,32 +108,25 @@ internal sealed class OutboxRelay(
         {
             var relayed = await RelayBatchAsync(leadership, stoppingToken);
             _backoff = FirstBackoff;
-            if (relayed > 0)
+            if (relayed == options.Value.RelayBatchSize || (relayed > 0 && chasing))
             {
+                // At once: a full batch leaves more behind, and a writer that woke us before it committed may not be in
+                // this one. The next read also deletes what was just published.
+                chasing = false;
                 waits = 0;
-                if (chasing || relayed == options.Value.RelayBatchSize)
-                {
-                    // At once: a full batch leaves more behind, and a writer that woke us before it committed may not
-                    // be in this one. The next read also deletes what was just published.
-                    chasing = false;
-                    continue;
-                }
-
-                // The read saw every commit made before it began, and a writer committing since has woken the relay, so
-                // reading again at once would find nothing; the delete of what was just published goes with the next
-                // read, when the next event (or the idle poll) comes. At a steady trickle of events this saves a round
-                // trip per event.
-                chasing = await signal.WaitAsync(IdlePoll, stoppingToken) && signal.TakeUncommitted();
                 continue;
             }
 
-            if (chasing && waits < CommitWaits.Length)
+            if (relayed == 0 && chasing && waits < CommitWaits.Length)
             {
                 // A writer that signals after its commit ends the wait at once.
                 await signal.WaitAsync(CommitWaits[waits++], stoppingToken);
                 continue;
             }
 
+            // Otherwise the read saw every commit made before it began, and a writer committing since wakes the relay, so
+            // reading again at once would find nothing: what was just published is deleted by the next read, whenever the
+            // next event (or the idle poll) brings it. At a steady trickle of events this saves a round trip per event.
             waits = 0;
             chasing = await signal.WaitAsync(IdlePoll, stoppingToken) && signal.TakeUncommitted();
         }
