@@ -8,6 +8,7 @@ public interface IMessagingCheckpoint
 {
     const string RelayBeforePublish = "relay.before-publish";
     const string ConsumerBeforeAck = "consumer.before-ack";
+    const string ConsumerBeforeLeaseRenewal = "consumer.before-lease-renewal";
 
     ValueTask ReachedAsync(string checkpoint, CancellationToken cancellationToken);
 }

@@ -180,6 +180,11 @@ internal sealed class RedisStreamsConsumer(
         {
             try
             {
+                if (checkpoint is not null)
+                {
+                    await checkpoint.ReachedAsync(IMessagingCheckpoint.ConsumerBeforeLeaseRenewal, cancellationToken);
+                }
+
                 await leases.RefreshAsync(_topicOfStream.Keys);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -187,6 +192,14 @@ internal sealed class RedisStreamsConsumer(
                 // Without Redis nothing is consumed anyway; the leases lapse and are retaken when it returns.
                 leases.Forget();
                 logger.LogDebug(ex, "Could not renew partition leases");
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything else, too, must not end this loop: without it the leases lapse for good and the service stops
+                // consuming while it still looks healthy. A reconnecting multiplexer cancels the commands it had in
+                // flight, which surfaces here as a TaskCanceledException that no shutdown asked for.
+                leases.Forget();
+                logger.LogWarning(ex, "Renewing the partition leases of {Subscription} failed; retrying", identity.Subscription);
             }
 
             await Pause.ForAsync(interval, cancellationToken);

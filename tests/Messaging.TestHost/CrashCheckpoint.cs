@@ -3,7 +3,7 @@ namespace Distribution.Aspire.Messaging.TestHost;
 /// <summary>
 /// Stops at the configured checkpoint (<c>Crash:At</c>): prints a marker and waits for the test to
 /// kill the process, so the kill lands exactly between two steps of the delivery path. In-process tests
-/// make one acknowledgement fail instead (<see cref="FailurePlan.FailNextAcknowledgement"/>).
+/// make one acknowledgement or lease renewal fail instead (<see cref="FailurePlan"/>).
 /// </summary>
 public sealed class CrashCheckpoint(IConfiguration configuration, FailurePlan failures) : IMessagingCheckpoint
 {
@@ -16,6 +16,11 @@ public sealed class CrashCheckpoint(IConfiguration configuration, FailurePlan fa
             await Console.Out.WriteLineAsync($"{Marker} {checkpoint}");
             await Console.Out.FlushAsync(cancellationToken);
             await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        if (checkpoint == IMessagingCheckpoint.ConsumerBeforeLeaseRenewal && failures.TakeLeaseRenewalFailure())
+        {
+            throw new TaskCanceledException("A command was cancelled by a reconnect (injected by the test).");
         }
 
         if (checkpoint == IMessagingCheckpoint.ConsumerBeforeAck && failures.TakeAcknowledgementFailure() is { } release)

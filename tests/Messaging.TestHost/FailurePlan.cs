@@ -4,7 +4,7 @@ namespace Distribution.Aspire.Messaging.TestHost;
 
 /// <summary>
 /// Widgets whose events the handler refuses (or stalls on) until the plan is changed ("the fix"), and one
-/// acknowledgement that fails on cue.
+/// acknowledgement or lease renewal that fails on cue.
 /// </summary>
 public sealed class FailurePlan
 {
@@ -12,6 +12,7 @@ public sealed class FailurePlan
     private readonly ConcurrentDictionary<string, bool> _stalling = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _acknowledgementReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _acknowledgementRelease;
+    private TaskCompletionSource? _leaseRenewalFailure;
 
     public void Fail(string widgetId) => _failing[widgetId] = true;
 
@@ -36,6 +37,24 @@ public sealed class FailurePlan
     {
         _acknowledgementRelease = release;
         return _acknowledgementReached.Task;
+    }
+
+    /// <summary>
+    /// The next renewal of the partition leases fails with a cancellation no shutdown asked for, as when the Redis
+    /// multiplexer reconnects under it. The task returned completes when that renewal is reached.
+    /// </summary>
+    public Task FailNextLeaseRenewal()
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _leaseRenewalFailure = reached;
+        return reached.Task;
+    }
+
+    internal bool TakeLeaseRenewalFailure()
+    {
+        var reached = Interlocked.Exchange(ref _leaseRenewalFailure, null);
+        reached?.TrySetResult();
+        return reached is not null;
     }
 
     internal Task? TakeAcknowledgementFailure()

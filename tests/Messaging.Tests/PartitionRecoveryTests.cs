@@ -52,6 +52,30 @@ public sealed class PartitionRecoveryTests(TestServers servers) : IAsyncLifetime
         Assert.Equal(0, await _redis.PendingAsync(StreamFor("w-lease"), Subscription));
     }
 
+    [Fact]
+    public async Task A_lease_renewal_that_fails_unexpectedly_does_not_stop_the_consumer()
+    {
+        const string Subscription = "widgets-renewal";
+        var host = await StartAsync(Subscription, []);
+        await host.PublishAsync("w-renewal", 1, 1);
+        await Eventually.ReachesAsync(host.EffectsAsync, effects => effects.Count >= 1, what: "the first event");
+
+        await host.Failures.FailNextLeaseRenewal().WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        // Longer than a lease lives (3 s here). Had the failure ended the renewals, every lease would have lapsed in
+        // Redis by now, free for another replica to take while this one still reads the partitions (or, once it had
+        // let go of them, with nothing left to take them back, as OrderService did in a topology run).
+        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+        var database = _redis.GetDatabase();
+        for (var partition = 0; partition < 4; partition++)
+        {
+            Assert.True(await database.KeyExistsAsync(StreamNames.Lease(Subscription, StreamNames.For(_prefix, Topic, partition))), $"lease of partition {partition}");
+        }
+
+        await host.PublishAsync("w-renewal", 2, 2);
+        await Eventually.ReachesAsync(host.EffectsAsync, effects => effects.Count >= 3, TimeSpan.FromSeconds(15), "the events published after the failure");
+    }
+
     // The reader usually resets the failed worker before the worker's next drain gets a thread, so the old code
     // passed this too; the worker now also refuses entries outright while it is failed, which closes that window.
     [Fact]
