@@ -56,6 +56,50 @@ public sealed class OutboundTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_quantity_Amazon_already_shows_is_not_sent_again()
+    {
+        await using var harness = await AmazonHarness.StartAsync(servers);
+        await harness.PublishAsync(Availability("SKU-4", 6, 1));
+        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-4' AND sent_sequence = 1 AND NOT pending"),
+            n => n == 1, "the first quantity accepted");
+
+        // Stock moved without changing what Amazon is offered (a shipment: off hand and off reserved alike).
+        await harness.PublishAsync(Availability("SKU-4", 6, 2));
+        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-4' AND sequence = 2"),
+            n => n == 1, "the second event handled");
+        Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE pending"));
+        Assert.Equal(1, harness.SandboxState.Quantities["SKU-4"].Updates);
+
+        await harness.PublishAsync(Availability("SKU-4", 8, 3));
+        await Eventually.WaitAsync(() => harness.SandboxState.Quantities["SKU-4"].Quantity == 8, "the changed quantity");
+        Assert.Equal(2, harness.SandboxState.Quantities["SKU-4"].Updates);
+    }
+
+    [Fact]
+    public async Task A_value_that_may_have_reached_Amazon_before_its_call_failed_is_put_right_even_if_the_next_equals_the_last_accepted()
+    {
+        await using var harness = await AmazonHarness.StartAsync(servers);
+        await harness.PublishAsync(Availability("SKU-2", 6, 1));
+        await Eventually.WaitAsync(() => harness.SandboxState.Quantities.ContainsKey("SKU-2"), "the first quantity");
+
+        // 9 is queued and failing (for all the adapter knows, Amazon took it and the answer was lost); then the stock
+        // goes back to what Amazon accepted last. Amazon must hear 6 again once it is back.
+        await harness.SetFaultsAsync(new AmazonFaults { Unavailable = true });
+        await harness.PublishAsync(Availability("SKU-2", 9, 2));
+        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-2' AND sequence = 2 AND last_error IS NOT NULL"),
+            n => n == 1, "9 failing");
+        await harness.PublishAsync(Availability("SKU-2", 6, 3));
+        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-2' AND sequence = 3 AND pending"),
+            n => n == 1, "6 queued behind the failure");
+        await harness.SetFaultsAsync(new AmazonFaults());
+
+        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-2' AND sent_sequence = 3 AND NOT pending"),
+            n => n == 1, "6 sent after the outage");
+        Assert.Equal(6, harness.SandboxState.Quantities["SKU-2"].Quantity);
+        Assert.Equal(2, harness.SandboxState.Quantities["SKU-2"].Updates);
+    }
+
+    [Fact]
     public async Task Feed_mode_sends_one_listings_feed_that_validates_against_Amazons_schema()
     {
         await using var harness = await AmazonHarness.StartAsync(servers,

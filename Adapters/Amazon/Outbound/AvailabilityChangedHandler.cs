@@ -1,10 +1,15 @@
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Messaging.Consuming;
+using Microsoft.Extensions.Options;
 
 namespace Distribution.Aspire.Adapters.Amazon.Outbound;
 
-/// <summary>Queues the Amazon channel's quantity of a SKU, in the inbox transaction of the event.</summary>
-public sealed class AvailabilityChangedHandler(QuantitySignal signal, AmazonTelemetry telemetry) : IEventHandler<InventoryAvailabilityChanged>
+/// <summary>
+/// Queues the Amazon channel's quantity of a SKU, in the inbox transaction of the event; a quantity Amazon already
+/// shows is counted (<c>outcome=unchanged</c>) and not sent.
+/// </summary>
+public sealed class AvailabilityChangedHandler(QuantitySignal signal, AmazonTelemetry telemetry, IOptions<AmazonOptions> options)
+    : IEventHandler<InventoryAvailabilityChanged>
 {
     public async Task HandleAsync(InventoryAvailabilityChanged @event, EventContext context, CancellationToken cancellationToken)
     {
@@ -16,7 +21,15 @@ public sealed class AvailabilityChangedHandler(QuantitySignal signal, AmazonTele
 
         using var activity = telemetry.Start("quantity.enqueue");
         activity?.SetTag("sku", @event.Sku);
-        await QuantityQueue.EnqueueAsync(@event.Sku, channel.Available, @event.Sequence, @event.AsOf, context.Connection, context.Transaction, cancellationToken);
-        context.OnCommitted(signal.Notify);
+        var due = await QuantityQueue.EnqueueAsync(@event.Sku, channel.Available, @event.Sequence, @event.AsOf, context.Connection, context.Transaction, cancellationToken);
+        if (due == true)
+        {
+            context.OnCommitted(signal.Notify);
+        }
+        else if (due == false)
+        {
+            activity?.SetTag("amazon.quantity.unchanged", true);
+            telemetry.QuantityUpdate(options.Value.QuantityUpdateMode, "unchanged");
+        }
     }
 }

@@ -10,26 +10,35 @@ namespace Distribution.Aspire.Adapters.Amazon.Outbound;
 /// </summary>
 public sealed class QuantityQueue(NpgsqlDataSource database)
 {
-    /// <summary>Records a newer quantity; an older or repeated sequence changes nothing.</summary>
-    public static async Task EnqueueAsync(
+    /// <summary>
+    /// Records a newer quantity; an older or repeated sequence changes nothing (null). Returns whether a call to Amazon is
+    /// now due: not when Amazon accepted this very quantity last and nothing else is queued for the SKU. Inventory
+    /// republishes a SKU whenever its stock moves, also when the channel's number stays the same (a shipment takes the
+    /// same units off hand and off reserved), and each call spends one of the 5 per second Amazon allows for listings.
+    /// </summary>
+    public static async Task<bool?> EnqueueAsync(
         string sku, int quantity, long sequence, DateTimeOffset asOf, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        // Only a settled row is compared: a pending value may be in flight or may have reached Amazon before its call
+        // failed, so Amazon could show it, and the newest value must then be sent even if it equals the last accepted.
         await using var command = new NpgsqlCommand("""
             INSERT INTO quantity_updates (sku, quantity, sequence, as_of, changed_at) VALUES ($1, $2, $3, $4, $4)
             ON CONFLICT (sku) DO UPDATE SET
-                quantity = EXCLUDED.quantity, sequence = EXCLUDED.sequence, as_of = EXCLUDED.as_of, pending = true,
+                quantity = EXCLUDED.quantity, sequence = EXCLUDED.sequence, as_of = EXCLUDED.as_of,
+                pending = quantity_updates.pending OR quantity_updates.sent_quantity IS DISTINCT FROM EXCLUDED.quantity,
                 -- freshness runs from the oldest change Amazon has not accepted yet
                 changed_at = CASE WHEN quantity_updates.pending THEN LEAST(quantity_updates.changed_at, EXCLUDED.as_of) ELSE EXCLUDED.as_of END,
                 -- a SKU already waiting out a failure keeps its back-off: new values do not hammer a partner that is down
                 next_attempt_at = CASE WHEN quantity_updates.pending THEN quantity_updates.next_attempt_at ELSE now() END,
                 attempts = CASE WHEN quantity_updates.pending THEN quantity_updates.attempts ELSE 0 END
             WHERE quantity_updates.sequence < EXCLUDED.sequence
+            RETURNING pending
             """, connection, transaction);
         command.Parameters.Add(new() { Value = sku });
         command.Parameters.Add(new() { Value = quantity });
         command.Parameters.Add(new() { Value = sequence });
         command.Parameters.Add(new() { Value = asOf });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteScalarAsync(cancellationToken) as bool?;
     }
 
     public async Task<IReadOnlyList<QueuedQuantity>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
