@@ -25,7 +25,7 @@ public sealed class AmazonTelemetry
         _notifications = meter.CreateCounter<long>("amazon.notifications", description: "Notifications received, by outcome.");
         _orders = meter.CreateCounter<long>("amazon.orders", description: "Amazon orders handed to OrderService, by action and fulfillment.");
         _spApiCalls = meter.CreateCounter<long>("amazon.spapi.calls", description: "SP-API calls, by operation and status class.");
-        _quantityUpdates = meter.CreateCounter<long>("amazon.quantity_updates", description: "Channel quantities sent, by mode and outcome.");
+        _quantityUpdates = meter.CreateCounter<long>("amazon.quantity_updates", description: "Channel quantities sent (or not sent, being unchanged), by mode and outcome.");
         _shipments = meter.CreateCounter<long>("amazon.shipment_confirmations", description: "Shipment confirmations, by outcome.");
         _exceptions = meter.CreateCounter<long>("amazon.exceptions", description: "Operator exceptions recorded, by code.");
         _processingSeconds = meter.CreateHistogram<double>("amazon.notification.processing", unit: "s", description: "Receipt to processed.");
