@@ -57,6 +57,10 @@ public sealed class AmazonOptions
     /// <summary><c>listings</c> (patchListingsItem per SKU) or <c>feed</c> (batched JSON_LISTINGS_FEED).</summary>
     public string QuantityUpdateMode { get; set; } = QuantitiesByListings;
 
+    /// <summary><see cref="QuantityUpdateMode"/> in one spelling (<c>feed</c> or <c>listings</c>, whatever the configured case), for the sender and the metrics.</summary>
+    public string QuantityMode =>
+        string.Equals(QuantityUpdateMode, QuantitiesByFeed, StringComparison.OrdinalIgnoreCase) ? QuantitiesByFeed : QuantitiesByListings;
+
     public bool SendOutbound { get; set; } = true;
 
     public string ProductType { get; set; } = "PRODUCT";

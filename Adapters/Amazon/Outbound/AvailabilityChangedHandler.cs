@@ -29,7 +29,7 @@ public sealed class AvailabilityChangedHandler(QuantitySignal signal, AmazonTele
         else if (due == false)
         {
             activity?.SetTag("amazon.quantity.unchanged", true);
-            telemetry.QuantityUpdate(options.Value.QuantityUpdateMode, "unchanged");
+            telemetry.QuantityUpdate(options.Value.QuantityMode, "unchanged");
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class QuantitySender(
             return;
         }
 
-        var byFeed = string.Equals(settings.QuantityUpdateMode, AmazonOptions.QuantitiesByFeed, StringComparison.OrdinalIgnoreCase);
+        var byFeed = settings.QuantityMode == AmazonOptions.QuantitiesByFeed;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
