@@ -2,6 +2,7 @@ using Distribution.Aspire.Contracts.Events.Fulfillment;
 using Distribution.Aspire.Messaging.Consuming;
 using Distribution.Aspire.OrderService.Domain;
 using Distribution.Aspire.OrderService.Lifecycle;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 
 namespace Distribution.Aspire.OrderService.Fulfillment;
 
@@ -61,7 +62,7 @@ public sealed class ShipmentDispatchedHandler(OrderLifecycle lifecycle, OrderTel
             return;
         }
 
-        await transaction.ReleaseAsync(Savepoint, cancellationToken);
+        await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
         logger.LogInformation("Dispatch {DispatchId} of order {OrderId} ({Channel}) recorded: the order is {Status}", @event.DispatchId, head.OrderId, head.Channel, head.Status.ToWire());
     }
 }

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.TestInfrastructure;
+using Npgsql;
+
+namespace Distribution.Aspire.ServiceDefaults.Tests.Persistence;
+
+/// <summary>
+/// The server's replies reach the client through a proxy that holds each one back, so a call that reads its reply
+/// synchronously is seen to return only after the delay, with its work already done.
+/// </summary>
+public sealed class SavepointsTests(TestServers servers)
+{
+    private static readonly TimeSpan ReplyDelay = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task Releasing_a_savepoint_leaves_the_caller_free_while_the_server_answers()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var proxy = await DelayingProxy.StartAsync(await servers.CreateDatabaseAsync("savepoint"));
+        await using var connection = new NpgsqlConnection(proxy.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await transaction.SaveAsync("handler_step", cancellationToken);
+        await ExecuteAsync(connection, transaction, "SELECT 1", cancellationToken);
+
+        var release = transaction.ReleaseSavepointAsync("handler_step", cancellationToken);
+
+        Assert.False(release.IsCompleted, "the release returned only after the server's reply: it read it synchronously");
+        await release;
+        var gone = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT handler_step", cancellationToken));
+        Assert.Equal(PostgresErrorCodes.InvalidSavepointSpecification, gone.SqlState);
+    }
+
+    [Fact]
+    public async Task A_savepoint_name_that_needs_quoting_is_released_under_the_same_name()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var connection = new NpgsqlConnection(await servers.CreateDatabaseAsync("savepoint"));
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await transaction.SaveAsync("Step \"two\"", cancellationToken);
+
+        await transaction.ReleaseSavepointAsync("Step \"two\"", cancellationToken);
+
+        var gone = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT \"Step \"\"two\"\"\"", cancellationToken));
+        Assert.Equal(PostgresErrorCodes.InvalidSavepointSpecification, gone.SqlState);
+    }
+
+    /// <summary>
+    /// Why <see cref="Savepoints.ReleaseSavepointAsync"/> exists. When an Npgsql upgrade makes this fail, its own
+    /// <c>ReleaseAsync</c> has become asynchronous and the workaround can go.
+    /// </summary>
+    [Fact]
+    public async Task Npgsql_ReleaseAsync_still_reads_its_reply_synchronously()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var proxy = await DelayingProxy.StartAsync(await servers.CreateDatabaseAsync("savepoint"));
+        await using var connection = new NpgsqlConnection(proxy.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await transaction.SaveAsync("handler_step", cancellationToken);
+        await ExecuteAsync(connection, transaction, "SELECT 1", cancellationToken);
+
+        var release = transaction.ReleaseAsync("handler_step", cancellationToken);
+
+        Assert.True(release.IsCompleted);
+        await release;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A loopback TCP proxy to PostgreSQL that forwards what the server sends only after <see cref="ReplyDelay"/>.</summary>
+    private sealed class DelayingProxy : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<TcpClient> _sockets = [];
+        private readonly Task _accepting;
+
+        private DelayingProxy(string upstream)
+        {
+            var target = new NpgsqlConnectionStringBuilder(upstream);
+            _listener.Start();
+            ConnectionString = new NpgsqlConnectionStringBuilder(upstream)
+            {
+                Host = "127.0.0.1",
+                Port = ((IPEndPoint)_listener.LocalEndpoint).Port,
+                Pooling = false,
+            }.ConnectionString;
+            _accepting = AcceptAsync(target.Host!, target.Port);
+        }
+
+        public string ConnectionString { get; }
+
+        public static Task<DelayingProxy> StartAsync(string upstream) => Task.FromResult(new DelayingProxy(upstream));
+
+        private async Task AcceptAsync(string host, int port)
+        {
+            try
+            {
+                while (true)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    var server = new TcpClient();
+                    lock (_sockets)
+                    {
+                        _sockets.Add(client);
+                        _sockets.Add(server);
+                    }
+
+                    await server.ConnectAsync(host, port, _stop.Token);
+                    _ = PumpAsync(client.GetStream(), server.GetStream(), TimeSpan.Zero);
+                    _ = PumpAsync(server.GetStream(), client.GetStream(), ReplyDelay);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+
+        private async Task PumpAsync(NetworkStream from, NetworkStream to, TimeSpan delay)
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                int read;
+                while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+                {
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, _stop.Token);
+                    }
+
+                    await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            lock (_sockets)
+            {
+                _sockets.ForEach(socket => socket.Dispose());
+            }
+
+            await _accepting;
+            _stop.Dispose();
+        }
+    }
+}
