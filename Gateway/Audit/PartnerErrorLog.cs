@@ -146,8 +146,11 @@ public sealed class PartnerErrorLog(IConnectionMultiplexer redis, TimeProvider t
         {
             await Task.WhenAll(writes);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not ObjectDisposedException)
         {
+            // Not only Redis errors and timeouts: a reconnecting multiplexer cancels the commands it had in flight
+            // (TaskCanceledException). Whatever it is must not leave this method, or it ends the flush loop and, as an
+            // unhandled exception of a background service, stops the gateway.
             logger.LogWarning("Could not store partners' recent errors in Redis ({Reason}); keeping them for the next attempt", ex.Message);
             Requeue(drained, oldest);
         }

@@ -21,8 +21,9 @@ internal sealed class PartnerChangeSubscriber(IConnectionMultiplexer redis, Part
                 });
                 return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure, not only Redis's own: an exception leaving a background service stops the gateway.
                 logger.LogWarning("Cannot subscribe to partner changes yet ({Reason}); retrying", ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
