@@ -2,6 +2,7 @@ using Distribution.Aspire.ServiceDefaults.Correlation;
 using Distribution.Aspire.ServiceDefaults.Errors;
 using Distribution.Aspire.ServiceDefaults.Health;
 using Distribution.Aspire.ServiceDefaults.Hosting;
+using Distribution.Aspire.ServiceDefaults.Redis;
 using Distribution.Aspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
         builder.AddProblemDetailsDefaults();
         builder.AddCorrelation();
+        builder.AddRedisDefaults();
 
         // Npgsql logs every command at Information: with relays and consumers polling, that is most of a
         // service's log volume and a measurable share of its CPU. Configuration can still ask for it.

@@ -2,6 +2,7 @@ using System.Text;
 using Distribution.Aspire.Messaging.CloudEvents;
 using Distribution.Aspire.Messaging.Consuming;
 using Distribution.Aspire.Messaging.DeadLetters;
+using Distribution.Aspire.ServiceDefaults.Redis;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -103,7 +104,7 @@ internal sealed class RedisStreamsConsumer(
             try
             {
                 // Blocking reads hold their connection, so they get one of their own.
-                blocking ??= await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+                blocking ??= await ConnectionMultiplexer.ConnectAsync(RedisDefaults.For(redis.Configuration));
                 await EnsureGroupsAsync();
 
                 var held = leases.Held;

@@ -7,6 +7,7 @@ using Distribution.Aspire.Messaging.Benchmarks;
 using Distribution.Aspire.Messaging.Publishing;
 using Distribution.Aspire.Messaging.Transport;
 using Distribution.Aspire.ServiceDefaults.Persistence;
+using Distribution.Aspire.ServiceDefaults.Redis;
 using Npgsql;
 
 // Side-by-side numbers for the event backbone; benchmarks/messaging.sh runs this next to
@@ -52,6 +53,8 @@ builder.Configuration["Messaging:Subscription"] = "bench";
 builder.Configuration["OTEL_SERVICE_NAME"] = "bench";
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddServiceDatabase("benchdb", typeof(BenchPinged).Assembly);
+// The services' Redis settings (AddServiceDefaults, which this host does not call, applies them there).
+builder.AddRedisDefaults();
 builder.AddRedisClient("redis");
 builder.AddMessaging().AddEventHandler<BenchPinged, BenchPingedHandler>();
 using var host = builder.Build();
