@@ -18,18 +18,13 @@ public sealed class SavepointsTests(TestServers servers)
     public async Task Releasing_a_savepoint_leaves_the_caller_free_while_the_server_answers()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var proxy = await DelayingProxy.StartAsync(await servers.CreateDatabaseAsync("savepoint"));
-        await using var connection = new NpgsqlConnection(proxy.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await transaction.SaveAsync("handler_step", cancellationToken);
-        await ExecuteAsync(connection, transaction, "SELECT 1", cancellationToken);
+        await using var slow = await SlowTransaction.StartAsync(await servers.CreateDatabaseAsync("savepoint"), "handler_step", cancellationToken);
 
-        var release = transaction.ReleaseSavepointAsync("handler_step", cancellationToken);
+        var release = slow.Transaction.ReleaseSavepointAsync("handler_step", cancellationToken);
 
         Assert.False(release.IsCompleted, "the release returned only after the server's reply: it read it synchronously");
         await release;
-        var gone = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT handler_step", cancellationToken));
+        var gone = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(slow.Connection, slow.Transaction, "ROLLBACK TO SAVEPOINT handler_step", cancellationToken));
         Assert.Equal(PostgresErrorCodes.InvalidSavepointSpecification, gone.SqlState);
     }
 
@@ -56,14 +51,9 @@ public sealed class SavepointsTests(TestServers servers)
     public async Task Npgsql_ReleaseAsync_still_reads_its_reply_synchronously()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var proxy = await DelayingProxy.StartAsync(await servers.CreateDatabaseAsync("savepoint"));
-        await using var connection = new NpgsqlConnection(proxy.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await transaction.SaveAsync("handler_step", cancellationToken);
-        await ExecuteAsync(connection, transaction, "SELECT 1", cancellationToken);
+        await using var slow = await SlowTransaction.StartAsync(await servers.CreateDatabaseAsync("savepoint"), "handler_step", cancellationToken);
 
-        var release = transaction.ReleaseAsync("handler_step", cancellationToken);
+        var release = slow.Transaction.ReleaseAsync("handler_step", cancellationToken);
 
         Assert.True(release.IsCompleted);
         await release;
@@ -73,6 +63,35 @@ public sealed class SavepointsTests(TestServers servers)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A transaction through a <see cref="DelayingProxy"/>, with a savepoint already sent to the server.</summary>
+    private sealed class SlowTransaction : IAsyncDisposable
+    {
+        private DelayingProxy _proxy = null!;
+
+        public NpgsqlConnection Connection { get; private set; } = null!;
+
+        public NpgsqlTransaction Transaction { get; private set; } = null!;
+
+        public static async Task<SlowTransaction> StartAsync(string database, string savepoint, CancellationToken cancellationToken)
+        {
+            var slow = new SlowTransaction { _proxy = await DelayingProxy.StartAsync(database) };
+            slow.Connection = new NpgsqlConnection(slow._proxy.ConnectionString);
+            await slow.Connection.OpenAsync(cancellationToken);
+            slow.Transaction = await slow.Connection.BeginTransactionAsync(cancellationToken);
+            await slow.Transaction.SaveAsync(savepoint, cancellationToken);
+            // Npgsql sends SAVEPOINT with the next command.
+            await ExecuteAsync(slow.Connection, slow.Transaction, "SELECT 1", cancellationToken);
+            return slow;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+            await _proxy.DisposeAsync();
+        }
     }
 
     /// <summary>A loopback TCP proxy to PostgreSQL that forwards what the server sends only after <see cref="ReplyDelay"/>.</summary>
