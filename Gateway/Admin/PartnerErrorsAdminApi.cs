@@ -1,7 +1,6 @@
 using Distribution.Aspire.Gateway.Audit;
 using Distribution.Aspire.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
-using StackExchange.Redis;
 
 namespace Distribution.Aspire.Gateway.Admin;
 
@@ -23,9 +22,9 @@ public static class PartnerErrorsAdminApi
         {
             return TypedResults.Ok(await errors.ReadAsync(minutes ?? PartnerErrorLog.WindowMinutes, cancellationToken));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Errors meanwhile are kept in memory and written when Redis is back.
+            // Redis unreachable, timing out or reconnecting (which cancels commands in flight). Errors meanwhile are kept in memory and written when Redis is back.
             return GatewayProblems.Problem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
                 "Partners' recent errors are kept in Redis, which is not reachable; try again shortly.");
         }

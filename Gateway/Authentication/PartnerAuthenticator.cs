@@ -106,8 +106,9 @@ public sealed class PartnerAuthenticator(
         {
             await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [claim.Key], [claim.Token]);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
+            // Any failure, a cancelled command of a reconnecting multiplexer too: the refusal still goes out.
             logger.LogWarning("Cannot give back the signature of a request that was not delivered ({Reason}); resending it unchanged is refused as a replay", ex.Message);
         }
     }
@@ -137,9 +138,9 @@ public sealed class PartnerAuthenticator(
         {
             return await redis.GetDatabase().StringSetAsync(claim.Key, claim.Token, 2 * SignatureWindow, When.NotExists) ? (true, claim) : (false, null);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
-            // The timestamp window still bounds replays while Redis is down.
+            // The timestamp window still bounds replays while Redis is down, or while a reconnect cancels commands.
             logger.LogWarning("Cannot check signature replays ({Reason}); relying on the timestamp window", ex.Message);
             return (true, null);
         }

@@ -32,8 +32,9 @@ public sealed class PartnerDirectory(PartnerStore store, IConnectionMultiplexer 
         {
             await redis.GetSubscriber().PublishAsync(ChangesChannel, partnerId);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
+            // The change is already stored; a failed announcement, whatever the failure, only delays it elsewhere.
             logger.LogWarning("Could not announce the change of partner {PartnerId} ({Reason}); other replicas see it within {Seconds} s", partnerId, ex.Message, options.Value.PartnerCacheSeconds);
         }
     }

@@ -163,8 +163,11 @@ internal sealed class PartnerBucket(PartnerRateLimiter limiter, string partnerId
             var timeout = TimeSpan.FromMilliseconds(limiter.Options.RedisTimeoutMilliseconds);
             lease = await TokenBucketScript.TakeAsync(limiter.Database, partnerId, DayKey(day), args, timeout);
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Any failure, not only Redis's own: a reconnecting multiplexer cancels the commands it had in flight
+            // (TaskCanceledException). An exception leaving this method would skip the reset below, and every request of
+            // the partner would then await this faulted lease for as long as the gateway runs.
             limiter.RedisFailed(ex);
         }
 

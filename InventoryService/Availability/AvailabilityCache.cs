@@ -53,8 +53,10 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Inv
                 ? new CacheLookup(null, generation)
                 : new CacheLookup(JsonSerializer.Deserialize<AvailabilitySnapshot>(values[0].ToString(), Json), generation);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+        catch (Exception ex)
         {
+            // Any failure reads Postgres instead: Redis errors and timeouts, an entry that does not parse, and the
+            // cancelled commands of a reconnecting multiplexer.
             logger.LogDebug(ex, "Availability cache read failed for {Sku}; reading Postgres", sku);
             return new CacheLookup(null, null);
         }
@@ -70,7 +72,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Inv
                 [Key(snapshot.Sku), GenerationKey(snapshot.Sku)],
                 [JsonSerializer.Serialize(snapshot, Json), generation, options.Value.CacheTtlSeconds * 1000]);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
             logger.LogDebug(ex, "Availability cache fill failed for {Sku}", snapshot.Sku);
         }
@@ -87,7 +89,7 @@ public sealed class AvailabilityCache(IConnectionMultiplexer redis, IOptions<Inv
         {
             await redis.GetDatabase().ScriptEvaluateAsync(InvalidateScript, skus.SelectMany(sku => new RedisKey[] { Key(sku), GenerationKey(sku) }).ToArray());
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
             // The entries expire within the TTL: that is the documented worst case.
             logger.LogWarning(ex, "Availability cache invalidation failed for {Count} SKUs", skus.Count);

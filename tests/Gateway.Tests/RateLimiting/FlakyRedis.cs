@@ -6,8 +6,8 @@ namespace Distribution.Aspire.Gateway.Tests.RateLimiting;
 
 /// <summary>
 /// A real Redis connection whose rate-limit script calls time out whenever <see cref="Fails"/> says so for that
-/// call's number (before reaching Redis), or <see cref="LosesAnswer"/> (after Redis ran the script); every other
-/// command passes through unchanged.
+/// call's number (before reaching Redis), are cancelled when <see cref="Cancels"/> says so, or lose their answer when
+/// <see cref="LosesAnswer"/> does (after Redis ran the script); every other command passes through unchanged.
 /// </summary>
 public sealed class FlakyRedis(IConnectionMultiplexer real)
 {
@@ -15,6 +15,12 @@ public sealed class FlakyRedis(IConnectionMultiplexer real)
 
     /// <summary>Given the 0-based number of a rate-limit script call, whether it fails.</summary>
     public Func<int, bool> Fails { get; set; } = _ => false;
+
+    /// <summary>
+    /// Given the 0-based number of a rate-limit script call, whether it is cancelled before reaching Redis, as a
+    /// reconnecting multiplexer cancels the commands it had in flight.
+    /// </summary>
+    public Func<int, bool> Cancels { get; set; } = _ => false;
 
     /// <summary>Given the 0-based number of a rate-limit script call, whether Redis runs it but its answer is lost.</summary>
     public Func<int, bool> LosesAnswer { get; set; } = _ => false;
@@ -42,6 +48,12 @@ public sealed class FlakyRedis(IConnectionMultiplexer real)
             return Task.FromException<RedisResult>(new RedisTimeoutException("Simulated timeout of the rate-limit script.", CommandStatus.WaitingToBeSent));
         }
 
+        if (Cancels(number))
+        {
+            FailedCalls++;
+            return Task.FromCanceled<RedisResult>(new CancellationToken(canceled: true));
+        }
+
         if (LosesAnswer(number))
         {
             FailedCalls++;
@@ -56,41 +68,4 @@ public sealed class FlakyRedis(IConnectionMultiplexer real)
         await ran;
         throw new RedisTimeoutException("Simulated timeout of the rate-limit script's answer.", CommandStatus.Sent);
     }
-}
-
-internal static class Interceptor
-{
-    /// <summary>An implementation of <typeparamref name="T"/> that passes every call on to <paramref name="target"/> through <paramref name="hook"/>.</summary>
-    public static T Wrap<T>(T target, Func<MethodInfo, object?[]?, Func<object?>, object?> hook)
-        where T : class
-    {
-        var proxy = DispatchProxy.Create<T, InterceptingProxy<T>>();
-        var interceptor = (InterceptingProxy<T>)(object)proxy;
-        interceptor.Target = target;
-        interceptor.Hook = hook;
-        return proxy;
-    }
-}
-
-/// <summary>Not sealed: DispatchProxy derives its proxy type from it at run time.</summary>
-public class InterceptingProxy<T> : DispatchProxy
-    where T : class
-{
-    internal T Target { get; set; } = null!;
-
-    internal Func<MethodInfo, object?[]?, Func<object?>, object?> Hook { get; set; } = null!;
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-        Hook(targetMethod!, args, () =>
-        {
-            try
-            {
-                return targetMethod!.Invoke(Target, args);
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
-                throw;
-            }
-        });
 }

@@ -106,6 +106,22 @@ public sealed class IntermittentRedisTests(TestServers servers) : IAsyncLifetime
         Assert.Equal(allowed, counted);
     }
 
+    [Fact]
+    public async Task A_lease_call_cancelled_by_a_reconnect_falls_back_instead_of_failing_the_partners_requests()
+    {
+        var partner = NewPartner(perSecond: 1, burst: 10, dailyQuota: null);
+        _flaky.Cancels = call => call == 0;
+
+        var first = await _limiter.AcquireAsync(partner);
+
+        // Redis is back for the calls after it: leasing resumes once the fallback period is over.
+        await Task.Delay(TimeSpan.FromSeconds(0.2), TestContext.Current.CancellationToken);
+        var later = await _limiter.AcquireAsync(partner);
+        Assert.True(first.Allowed, "the request that met the cancelled lease was refused");
+        Assert.True(later.Allowed, "the partner's next request was refused");
+        Assert.True(_flaky.ScriptCalls >= 2, "no lease was asked for after the cancelled one");
+    }
+
     private static Partner NewPartner(int perSecond, int burst, int? dailyQuota) => new()
     {
         PartnerId = GatewayHarness.NewPartnerId("flaky"),
