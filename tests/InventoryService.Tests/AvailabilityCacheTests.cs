@@ -1,4 +1,3 @@
-using System.Reflection;
 using Distribution.Aspire.InventoryService.Availability;
 using Distribution.Aspire.TestInfrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,38 +29,7 @@ public sealed class AvailabilityCacheTests(TestServers servers)
     }
 
     private static IConnectionMultiplexer CancellingEveryCommand(IConnectionMultiplexer real) =>
-        Wrap(real, (method, call) => method.Name == nameof(IConnectionMultiplexer.GetDatabase)
-            ? Wrap((IDatabase)call()!, (databaseMethod, databaseCall) => Cancelled(databaseMethod.ReturnType) ?? databaseCall())
+        Interceptor.Wrap(real, (method, _, call) => method.Name == nameof(IConnectionMultiplexer.GetDatabase)
+            ? Interceptor.Wrap((IDatabase)call()!, (databaseMethod, _, databaseCall) => Interceptor.Cancelled(databaseMethod.ReturnType) ?? databaseCall())
             : call());
-
-    private static Task? Cancelled(Type returnType) =>
-        returnType == typeof(Task) ? Task.FromCanceled(new CancellationToken(canceled: true))
-        : returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>)
-            ? (Task)typeof(Task).GetMethods(BindingFlags.Public | BindingFlags.Static)
-                .Single(m => m.Name == nameof(Task.FromCanceled) && m.IsGenericMethod)
-                .MakeGenericMethod(returnType.GetGenericArguments()[0])
-                .Invoke(null, [new CancellationToken(canceled: true)])!
-            : null;
-
-    private static T Wrap<T>(T target, Func<MethodInfo, Func<object?>, object?> hook)
-        where T : class
-    {
-        var proxy = DispatchProxy.Create<T, Proxy<T>>();
-        var self = (Proxy<T>)(object)proxy;
-        self.Target = target;
-        self.Hook = hook;
-        return proxy;
-    }
-
-    /// <summary>Not sealed: DispatchProxy derives its proxy type from it at run time.</summary>
-    public class Proxy<T> : DispatchProxy
-        where T : class
-    {
-        internal T Target { get; set; } = null!;
-
-        internal Func<MethodInfo, Func<object?>, object?> Hook { get; set; } = null!;
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            Hook(targetMethod!, () => targetMethod!.Invoke(Target, args));
-    }
 }

@@ -45,12 +45,7 @@ public sealed class PartnerErrorLogFlushTests(TestServers servers)
     private object? Batch(MethodInfo method, object?[]? args, Func<object?> call) => _cancelBatches switch
     {
         true when method.Name == nameof(IBatch.Execute) => null,
-        true when method.ReturnType == typeof(Task) => Task.FromCanceled(new CancellationToken(canceled: true)),
-        true when method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) =>
-            typeof(Task).GetMethods(BindingFlags.Public | BindingFlags.Static)
-                .Single(m => m.Name == nameof(Task.FromCanceled) && m.IsGenericMethod)
-                .MakeGenericMethod(method.ReturnType.GetGenericArguments()[0])
-                .Invoke(null, [new CancellationToken(canceled: true)]),
+        true when Interceptor.Cancelled(method.ReturnType) is { } cancelled => cancelled,
         _ => call(),
     };
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Distribution.Aspire.Gateway.RateLimiting;
+using Distribution.Aspire.TestInfrastructure;
 using StackExchange.Redis;
 
 namespace Distribution.Aspire.Gateway.Tests.RateLimiting;
