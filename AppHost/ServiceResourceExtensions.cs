@@ -56,6 +56,12 @@ public static class ServiceResourceExtensions
                 if (context.ExecutionContext.IsRunMode)
                 {
                     context.EnvironmentVariables["DOTNET_gcServer"] = "0";
+
+                    // Dynamic PGO compiles every hot method twice more (an instrumented tier, then the optimized one). With
+                    // a dozen processes on two cores that JIT work was still running minutes after start: at 30 orders/s,
+                    // 70-90 s in, the Shopify adapter spent 45 % of its CPU in the tiered-compilation thread, OrderService
+                    // 16 %; without PGO, 1.5 % and 0.5 % (topology-2026-11-30.md).
+                    context.EnvironmentVariables["DOTNET_TieredPGO"] = "0";
                 }
             });
     }

@@ -98,14 +98,16 @@ public sealed class TopologyModelTests
     }
 
     [Fact]
-    public async Task Every_dotnet_process_of_a_run_uses_workstation_gc()
+    public async Task Every_dotnet_process_of_a_run_uses_workstation_gc_and_no_dynamic_pgo()
     {
         await using var builder = await CreateLocalBuilderAsync(FreePort.Next());
 
         foreach (var name in Services.Concat(["gateway", "operations", "sandbox"]))
         {
             var resource = builder.Resources.OfType<ExecutableResource>().Single(r => r.Name == name);
-            Assert.Equal("0", (await EnvironmentAsComposedAsync(resource))["DOTNET_gcServer"]);
+            var environment = await EnvironmentAsComposedAsync(resource);
+            Assert.Equal("0", environment["DOTNET_gcServer"]);
+            Assert.Equal("0", environment["DOTNET_TieredPGO"]);
         }
     }
 
