@@ -1,5 +1,6 @@
 using Distribution.Aspire.Gateway.Audit;
 using Distribution.Aspire.ServiceDefaults.Errors;
+using Distribution.Aspire.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Distribution.Aspire.Gateway.Admin;
@@ -22,9 +23,9 @@ public static class PartnerErrorsAdminApi
         {
             return TypedResults.Ok(await errors.ReadAsync(minutes ?? PartnerErrorLog.WindowMinutes, cancellationToken));
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (RedisDefaults.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
-            // Redis unreachable, timing out or reconnecting (which cancels commands in flight). Errors meanwhile are kept in memory and written when Redis is back.
+            // Errors meanwhile are kept in memory and written when Redis is back.
             return GatewayProblems.Problem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
                 "Partners' recent errors are kept in Redis, which is not reachable; try again shortly.");
         }

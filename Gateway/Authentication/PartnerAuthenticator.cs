@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Distribution.Aspire.Gateway.Partners;
+using Distribution.Aspire.ServiceDefaults.Redis;
 using Distribution.Aspire.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -138,7 +139,7 @@ public sealed class PartnerAuthenticator(
         {
             return await redis.GetDatabase().StringSetAsync(claim.Key, claim.Token, 2 * SignatureWindow, When.NotExists) ? (true, claim) : (false, null);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (RedisDefaults.IsUnavailable(ex))
         {
             // The timestamp window still bounds replays while Redis is down, or while a reconnect cancels commands.
             logger.LogWarning("Cannot check signature replays ({Reason}); relying on the timestamp window", ex.Message);

@@ -20,6 +20,14 @@ public static class RedisDefaults
         return options;
     }
 
+    /// <summary>
+    /// Whether <paramref name="error"/> means Redis could not answer: its own errors, a timeout, or a command the
+    /// multiplexer cancelled while reconnecting (a <see cref="TaskCanceledException"/>, not a Redis error). Where a
+    /// fallback must not hide a bug (replay protection, an operator's "unavailable"), callers catch only these; loops and
+    /// caches that must never fail on Redis catch everything.
+    /// </summary>
+    public static bool IsUnavailable(Exception error) => error is RedisException or TimeoutException or TaskCanceledException;
+
     /// <summary>Options for a further connection to the server of <paramref name="configuration"/> (a multiplexer's <c>Configuration</c>).</summary>
     public static ConfigurationOptions For(string configuration) => Apply(ConfigurationOptions.Parse(configuration));
 

@@ -12,6 +12,10 @@ public sealed class OutboundTests(TestServers servers)
     private static InventoryAvailabilityChanged Availability(string sku, int amazon, long sequence) =>
         new(sku, amazon + 10, [new ChannelQuantity("shopify", amazon + 10), new ChannelQuantity("amazon", amazon)], sequence, DateTimeOffset.UtcNow);
 
+    /// <summary>Waits until one row of the quantity queue matches <paramref name="condition"/>.</summary>
+    private static Task QueueRowAsync(AmazonHarness harness, string condition, string what) =>
+        Eventually.GetAsync(() => harness.ScalarAsync<long>($"SELECT count(*) FROM quantity_updates WHERE {condition}"), n => n == 1, what);
+
     [Fact]
     public async Task Outage_delays_quantity_updates_without_losing_them_and_the_latest_value_wins()
     {
@@ -24,9 +28,7 @@ public sealed class OutboundTests(TestServers servers)
         await harness.PublishAsync(Availability("SKU-8", 4, 1));
 
         // Every value reached the queue and was tried against the outage; Amazon heard nothing.
-        await Eventually.GetAsync(
-            () => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-9' AND sequence = 3 AND last_error IS NOT NULL AND pending"),
-            n => n == 1, "SKU-9 at its latest value, failing");
+        await QueueRowAsync(harness, "sku = 'SKU-9' AND sequence = 3 AND last_error IS NOT NULL AND pending", "SKU-9 at its latest value, failing");
         Assert.True(harness.SandboxState.StatsFor("patchListingsItem").Faulted > 0);
         Assert.Empty(harness.SandboxState.Quantities);
 
@@ -60,13 +62,11 @@ public sealed class OutboundTests(TestServers servers)
     {
         await using var harness = await AmazonHarness.StartAsync(servers);
         await harness.PublishAsync(Availability("SKU-4", 6, 1));
-        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-4' AND sent_sequence = 1 AND NOT pending"),
-            n => n == 1, "the first quantity accepted");
+        await QueueRowAsync(harness, "sku = 'SKU-4' AND sent_sequence = 1 AND NOT pending", "the first quantity accepted");
 
         // Stock moved without changing what Amazon is offered (a shipment: off hand and off reserved alike).
         await harness.PublishAsync(Availability("SKU-4", 6, 2));
-        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-4' AND sequence = 2"),
-            n => n == 1, "the second event handled");
+        await QueueRowAsync(harness, "sku = 'SKU-4' AND sequence = 2", "the second event handled");
         Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE pending"));
         Assert.Equal(1, harness.SandboxState.Quantities["SKU-4"].Updates);
 
@@ -86,15 +86,12 @@ public sealed class OutboundTests(TestServers servers)
         // goes back to what Amazon accepted last. Amazon must hear 6 again once it is back.
         await harness.SetFaultsAsync(new AmazonFaults { Unavailable = true });
         await harness.PublishAsync(Availability("SKU-2", 9, 2));
-        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-2' AND sequence = 2 AND last_error IS NOT NULL"),
-            n => n == 1, "9 failing");
+        await QueueRowAsync(harness, "sku = 'SKU-2' AND sequence = 2 AND last_error IS NOT NULL", "9 failing");
         await harness.PublishAsync(Availability("SKU-2", 6, 3));
-        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-2' AND sequence = 3 AND pending"),
-            n => n == 1, "6 queued behind the failure");
+        await QueueRowAsync(harness, "sku = 'SKU-2' AND sequence = 3 AND pending", "6 queued behind the failure");
         await harness.SetFaultsAsync(new AmazonFaults());
 
-        await Eventually.GetAsync(() => harness.ScalarAsync<long>("SELECT count(*) FROM quantity_updates WHERE sku = 'SKU-2' AND sent_sequence = 3 AND NOT pending"),
-            n => n == 1, "6 sent after the outage");
+        await QueueRowAsync(harness, "sku = 'SKU-2' AND sent_sequence = 3 AND NOT pending", "6 sent after the outage");
         Assert.Equal(6, harness.SandboxState.Quantities["SKU-2"].Quantity);
         Assert.Equal(2, harness.SandboxState.Quantities["SKU-2"].Updates);
     }

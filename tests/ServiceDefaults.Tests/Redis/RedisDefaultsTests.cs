@@ -48,4 +48,14 @@ public sealed class RedisDefaultsTests(TestServers servers)
         Assert.Equal("127.0.0.1:6390", Assert.Single(options.EndPoints).ToString());
         Assert.Equal(250, options.ConnectTimeout);
     }
+
+    [Fact]
+    public void Redis_errors_timeouts_and_commands_cancelled_by_a_reconnect_count_as_redis_unavailable_and_nothing_else_does()
+    {
+        Assert.True(RedisDefaults.IsUnavailable(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")));
+        Assert.True(RedisDefaults.IsUnavailable(new RedisTimeoutException("slow", CommandStatus.Sent)));
+        Assert.True(RedisDefaults.IsUnavailable(new TaskCanceledException()));
+        Assert.False(RedisDefaults.IsUnavailable(new InvalidOperationException("a bug")));
+        Assert.False(RedisDefaults.IsUnavailable(new ArgumentException("bad input")));
+    }
 }
