@@ -4,7 +4,8 @@
 #   bare YARP, same route                             (benchmarks/Gateway.Benchmarks: the proxy library alone)
 #   the gateway: API key + distributed limiter on     (Release build, Production settings, real Postgres + Redis,
 #                                                      audit log and OpenTelemetry instrumentation on, no exporter)
-#   the same gateway with its audit log line off  (what the per-request log costs; metrics stay)
+#   bare YARP inside the platform's host defaults   (the same proxy with AddServiceDefaults: OpenTelemetry, correlation
+#                                                      id, problem details; the gateway minus its policies)
 #   nginx with the equivalent policy                  (key -> partner map, limit_req per partner, upstream keepalive)
 # Each at saturation (wrk -c CONNECTIONS) and at low load (-c 1) for latency; then a noisy neighbour: one partner
 # far over its limit (100/s) while another measures its latency, for the gateway and for nginx.
@@ -53,7 +54,7 @@ set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -c "CREATE DATABASE gatewaydb"
 
-free_port dest_port; free_port yarp_port; free_port gateway_port; free_port quiet_gateway_port; free_port nginx_port
+free_port dest_port; free_port yarp_port; free_port gateway_port; free_port defaults_port; free_port nginx_port
 
 # The destination: nginx answering a small JSON body, one worker (it is not what is measured).
 cat >"$work/dest.conf" <<CONF
@@ -90,9 +91,11 @@ start_gateway() { # port [extra environment...]
 }
 start_gateway "$gateway_port"
 wait_for "http://127.0.0.1:$gateway_port/alive"
-start_gateway "$quiet_gateway_port" Gateway__AuditLog=false
+(exec env ASPNETCORE_ENVIRONMENT=Production benchmarks/Gateway.Benchmarks/bin/Release/net10.0/Gateway.Benchmarks \
+  --urls "http://127.0.0.1:$defaults_port" --Destination "http://127.0.0.1:$dest_port" --WithServiceDefaults true >"$work/yarp-defaults.log" 2>&1) &
+pids+=($!)
 wait_for "http://127.0.0.1:$yarp_port/v1/orders/o-1"
-wait_for "http://127.0.0.1:$quiet_gateway_port/alive"
+wait_for "http://127.0.0.1:$defaults_port/v1/orders/o-1"
 
 create_partner() { # id perSecond burst -> api key
   curl -fs -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' "http://127.0.0.1:$gateway_port/admin/partners" \
@@ -138,13 +141,12 @@ CONF
 nginx -c "$work/proxy.conf" -p "$work"
 wait_for -H "X-Api-Key: $quiet_key" "http://127.0.0.1:$nginx_port/v1/orders/o-1"
 curl -fs -o /dev/null -H "X-Api-Key: $quiet_key" "http://127.0.0.1:$gateway_port/v1/orders/o-1"
-curl -fs -o /dev/null -H "X-Api-Key: $quiet_key" "http://127.0.0.1:$quiet_gateway_port/v1/orders/o-1"
 
 declare -A url=(
   [direct]="http://127.0.0.1:$dest_port/v1/orders/o-1"
   [yarp]="http://127.0.0.1:$yarp_port/v1/orders/o-1"
   [gateway]="http://127.0.0.1:$gateway_port/v1/orders/o-1"
-  [gateway-nolog]="http://127.0.0.1:$quiet_gateway_port/v1/orders/o-1"
+  [yarp-defaults]="http://127.0.0.1:$defaults_port/v1/orders/o-1"
   [nginx]="http://127.0.0.1:$nginx_port/v1/orders/o-1"
 )
 
@@ -168,7 +170,7 @@ cpu_ticks() {
   case "$1" in
     yarp) pids_of=${pids[0]} ;;
     gateway) pids_of=${pids[1]} ;;
-    gateway-nolog) pids_of=${pids[2]} ;;
+    yarp-defaults) pids_of=${pids[2]} ;;
     nginx) pids_of="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | xargs)" ;;
     *) echo 0; return ;;
   esac
@@ -179,8 +181,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A rps p50 p99 low_p50 low_p99 cpu
 for round in $(seq 1 "$rounds"); do
-  for target in direct yarp gateway gateway-nolog nginx; do
-    key=""; [ "$target" = direct ] || [ "$target" = yarp ] || key=$quiet_key
+  for target in direct yarp yarp-defaults gateway nginx; do
+    case $target in gateway | nginx) key=$quiet_key ;; *) key="" ;; esac
     run_wrk "$threads" "$connections" "$warmup" "${url[$target]}" "$key" >/dev/null
     ticks_before=$(cpu_ticks "$target")
     read -r r a b bad done < <(run_wrk "$threads" "$connections" "$duration" "${url[$target]}" "$key")
@@ -220,7 +222,7 @@ paired() { # "a1 a2 ..." "b1 b2 ..." -> "r1 r2 ... (median m)"
   each=$(paste <(tr ' ' '\n' <<<"$1" | grep -v '^$') <(tr ' ' '\n' <<<"$2" | grep -v '^$') | awk '$2 > 0 { printf "%.2f\n", $1 / $2 }')
   echo "$(xargs <<<"$each") (median $(median <<<"$each"))"
 }
-for target in direct yarp gateway gateway-nolog nginx; do
+for target in direct yarp yarp-defaults gateway nginx; do
   printf -v "m_rps_${target//-/_}" '%s' "$(m "${rps[$target]}")"
   printf -v "m_p50_${target//-/_}" '%s' "$(m "${p50[$target]}")"
   printf -v "m_p99_${target//-/_}" '%s' "$(m "${p99[$target]}")"
@@ -245,7 +247,7 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
   echo
   echo "| target | req/s | vs bare YARP | vs nginx | proxy CPU µs/request (vs bare YARP) | p50 / p99 at $connections conn (ms) | p50 / p99 at 1 conn (ms) | p99 added vs bare YARP at 1 conn |"
   echo "|---|---|---|---|---|---|---|---|"
-  for target in direct yarp gateway gateway-nolog nginx; do
+  for target in direct yarp yarp-defaults gateway nginx; do
     t=${target//-/_}; r="m_rps_$t"; a="m_p50_$t"; b="m_p99_$t"; c="m_lp50_$t"; d="m_lp99_$t"; u="m_cpu_$t"
     cpu_cell="—"; [ "$target" = direct ] || cpu_cell="${!u} ($(ratio "${!u}" "$m_cpu_yarp")×)"
     echo "| $target | ${!r} | $(ratio "${!r}" "$m_rps_yarp") | $(ratio "${!r}" "$m_rps_nginx") | $cpu_cell | ${!a} / ${!b} | ${!c} / ${!d} | $(diff_ms "${!d}" "$m_lp99_yarp") |"
@@ -258,6 +260,9 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
   echo "Paired within each round (gateway ÷ bare YARP): req/s $(paired "${rps[gateway]}" "${rps[yarp]}");"
   echo "proxy CPU per request $(paired "${cpu[gateway]}" "${cpu[yarp]}")."
   echo
+  echo "The policies alone, paired (gateway ÷ bare YARP inside the same host defaults): req/s"
+  echo "$(paired "${rps[gateway]}" "${rps[yarp-defaults]}"); proxy CPU per request $(paired "${cpu[gateway]}" "${cpu[yarp-defaults]}")."
+  echo
   echo "Noisy neighbour (quiet partner on 4 connections; noisy partner limited to 100/s hammering on 16):"
   echo
   echo "| proxy | quiet p99 alone (ms) | quiet p99 beside the noise (ms) | noise req/s answered | of which refused (429) |"
@@ -266,9 +271,11 @@ report="benchmarks/results/gateway-$(date -u +%Y-%m-%d).md"
     echo "| $target | ${alone_p99[$target]} | ${noisy_p99[$target]} | ${noisy_rps[$target]} | ${noisy_limited[$target]:-0} |"
   done
   echo
-  echo "\`gateway-nolog\` is the same gateway with \`Gateway:AuditLog=false\` (metrics still recorded)."
+  echo "\`yarp-defaults\` is bare YARP (benchmarks/Gateway.Benchmarks) with the platform's \`AddServiceDefaults\`/\`MapDefaultEndpoints\`"
+  echo "in Production settings: OpenTelemetry tracing and metrics, the correlation id middleware, problem details, health"
+  echo "endpoints. It is the gateway without its policies (key check, limiter, body and content-type limits, header stamping, audit)."
   echo
-  echo "Per round (req/s at $connections connections): direct ${rps[direct]}; yarp ${rps[yarp]}; gateway ${rps[gateway]}; gateway-nolog ${rps[gateway-nolog]}; nginx ${rps[nginx]}"
+  echo "Per round (req/s at $connections connections): direct ${rps[direct]}; yarp ${rps[yarp]}; gateway ${rps[gateway]}; yarp-defaults ${rps[yarp-defaults]}; nginx ${rps[nginx]}"
 } | tee "$report"
 echo
 echo "Report written to $report"

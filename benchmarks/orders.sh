@@ -2,12 +2,12 @@
 # Orders side by side with their baseline, in one run, on the same fresh servers:
 #   pgbench running the equivalent two-insert transaction (order row + outbox row)
 #     vs  SubmitOrder over gRPC on the real OrderService (order + lines + history + outbox, one transaction),
-#         with the reservations it causes alongside, and alone (between two more pgbench runs)
+#         with the reservations it causes alongside, and alone (ALONE_ROUNDS times, each between two pgbench runs)
 #   order received -> reserved p50/p90/p99 at a fixed rate (OrderService -> event -> InventoryService
 #     reserves -> event -> OrderService), from the orders' own status history
 # Writes benchmarks/results/orders-<UTC date>.md with the machine description. Loopback only.
 # Knobs: CLIENTS (16), RUN_SECONDS (10), RATE (200 orders/s), RATE_SECONDS (10), WARMUP_SECONDS (30, not measured; see README),
-#   LEAD_IN_SECONDS (5: seconds at RATE before the measured RATE_SECONDS, not measured),
+#   LEAD_IN_SECONDS (5: seconds at RATE before the measured RATE_SECONDS, not measured), ALONE_ROUNDS (3),
 #   DIRTY_BACKGROUND_BYTES (16 MiB for the run, 0 keeps the machine's setting: scripts/writeback.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ rate=${RATE:-200}
 rate_seconds=${RATE_SECONDS:-10}
 warmup_seconds=${WARMUP_SECONDS:-30}
 lead_in_seconds=${LEAD_IN_SECONDS:-5}
+alone_rounds=${ALONE_ROUNDS:-3}
 
 work=$(mktemp -d /tmp/da-orders-bench.XXXXXX)
 chmod 755 "$work"
@@ -40,6 +41,9 @@ set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
 pg_bin=$(cat "$work/servers/pg_bin")
 psql_admin=(psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -v ON_ERROR_STOP=1)
+# Checkpoints and autovacuum runs go to the server's log with their times, so a slow stretch of the paced phase can be
+# set beside what the server did then (see the report's last lines).
+"${psql_admin[@]}" -c "ALTER SYSTEM SET log_checkpoints = on" -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
 
 echo "Building (Release) ..."
 for project in OrderService InventoryService benchmarks/Orders.Benchmarks; do
@@ -102,15 +106,27 @@ ours=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks
   --clients "$clients" --seconds "$seconds" --rate "$rate" --rate-seconds "$rate_seconds" --warmup-seconds "$warmup_seconds" --lead-in-seconds "$lead_in_seconds")
 value() { grep "^$1=" <<<"$ours" | cut -d= -f2; }
 
-# SubmitOrder alone between two more pgbench runs: this host's speed drifts by a fifth within minutes, so the ratio is
-# taken against the baseline measured right before and right after it, not a minute and a half earlier.
-echo "pgbench, SubmitOrder alone (InventoryService stopped), pgbench ..."
-tps_before=$(pgbench_tps)
-alone=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks.dll \
-  --orders "http://127.0.0.1:$orders_grpc" --inventory "http://127.0.0.1:$inventory_grpc" \
-  --clients "$clients" --seconds "$seconds" --alone-only true --pause-pid "${pids[1]}" | grep '^submit_alone_orders_per_second=' | cut -d= -f2)
-tps_after=$(pgbench_tps)
-tps_around=$(awk -v a="$tps_before" -v b="$tps_after" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+# SubmitOrder alone, each time between two pgbench runs: this host's speed drifts by a fifth within minutes, so each
+# ratio is taken against the baseline measured right before and right after it, and the median of the rounds'
+# ratios is reported (one slow 10 s stretch of the host moves one round, not the result).
+echo "pgbench, then $alone_rounds times SubmitOrder alone (InventoryService stopped) and pgbench ..."
+tps_runs=$(pgbench_tps)
+alone_runs=""
+alone_ratios=""
+for _ in $(seq 1 "$alone_rounds"); do
+  a=$(dotnet benchmarks/Orders.Benchmarks/bin/Release/net10.0/Orders.Benchmarks.dll \
+    --orders "http://127.0.0.1:$orders_grpc" --inventory "http://127.0.0.1:$inventory_grpc" \
+    --clients "$clients" --seconds "$seconds" --alone-only true --pause-pid "${pids[1]}" | grep '^submit_alone_orders_per_second=' | cut -d= -f2)
+  before=${tps_runs##* }
+  after=$(pgbench_tps)
+  tps_runs+=" $after"
+  alone_runs+="${alone_runs:+ }$a"
+  alone_ratios+="${alone_ratios:+ }$(awk -v a="$a" -v b="$before" -v c="$after" 'BEGIN { printf "%.2f", a / ((b + c) / 2) }')"
+done
+median_of() { tr ' ' '\n' <<<"$1" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+alone=$(median_of "$alone_runs")
+alone_ratio=$(median_of "$alone_ratios")
+tps_around=$(median_of "$tps_runs")
 
 # Where the paced orders' received -> reserved time went, from the two databases: inventory's row for an order is
 # created by the reserving transaction, and now() there is that transaction's start. So the first stage is the outbox
@@ -123,11 +139,13 @@ tps_around=$(awk -v a="$tps_before" -v b="$tps_after" 'BEGIN { printf "%.0f", (a
   JOIN order_status_history s ON s.order_id = o.order_id AND s.status = 'reserved'
   WHERE o.channel_order_id LIKE 'R%'" >"$work/orders-stages.csv"
 "${psql_admin[@]/dbname=postgres/dbname=inventorydb}" -At -F, -c "SELECT order_id, extract(epoch FROM created_at) * 1000 FROM orders" >"$work/inventory-stages.csv"
-stages=$(python3 - "$work/orders-stages.csv" "$work/inventory-stages.csv" <<'PY'
-import csv, sys
+stages=$(python3 - "$work/orders-stages.csv" "$work/inventory-stages.csv" "$work/servers/pglog/postgres.log" <<'PY'
+import csv, re, sys
+from datetime import datetime, timezone
 began = {row[0]: float(row[1]) for row in csv.reader(open(sys.argv[2]))}
-first, second = [], []
+first, second, paced = [], [], []
 for order_id, received, reserved in csv.reader(open(sys.argv[1])):
+    paced.append((float(received), float(reserved) - float(received)))
     if order_id in began:
         first.append(began[order_id] - float(received))
         second.append(float(reserved) - began[order_id])
@@ -136,6 +154,24 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 for name, values in (("pickup", first), ("rest", second)):
     print(f"{name} p50 {pct(values, .5):.1f} / p90 {pct(values, .9):.1f} / p99 {pct(values, .99):.1f} ms")
+# The paced phase second by second (from the first measured order's receipt), and what PostgreSQL logged meanwhile.
+start = min(at for at, _ in paced) if paced else 0
+seconds = {}
+for at, took in paced:
+    second_of = int((at - start) // 1000)
+    seconds[second_of] = max(seconds.get(second_of, 0), took)
+worst = max(seconds.items(), key=lambda item: item[1]) if seconds else (0, 0)
+slow = sorted(second_of for second_of, took in seconds.items() if took > 50)
+print(f"seconds slowest order received in second {worst[0]} took {worst[1]:.0f} ms; seconds with an order over 50 ms: {', '.join(map(str, slow)) or 'none'}")
+end = max(at + took for at, took in paced) if paced else 0
+events = []
+for line in open(sys.argv[3], errors="replace"):
+    match = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) UTC \[\d+\] LOG:  (checkpoint (?:starting|complete)|automatic (?:vacuum|analyze) of table \"[^\"]+\")", line)
+    if match:
+        at = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp() * 1000
+        if start - 5000 <= at <= end + 1000:
+            events.append(f"{match[2]} at {(at - start) / 1000:+.1f} s")
+print("server " + ("; ".join(events) if events else "no checkpoint or autovacuum"))
 PY
 )
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -153,7 +189,7 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo "| measure | ours | baseline | ratio | target |"
   echo "|---|---|---|---|---|"
   echo "| orders/s | $(value submit_orders_per_second) (SubmitOrder over gRPC: order, lines, history, outbox in one transaction; the reservations and acceptances they cause running alongside) | $tps (pgbench: order row + outbox row) | $(ratio "$(value submit_orders_per_second)" "$tps") | ≥ 0.5 |"
-  echo "| orders/s, SubmitOrder alone | $alone (the same, with InventoryService stopped for the ${seconds} s; OrderService's relay still publishes every order.received to Redis) | $tps_around (pgbench right before, $tps_before, and right after, $tps_after) | $(ratio "$alone" "$tps_around") | ≥ 0.5 |"
+  echo "| orders/s, SubmitOrder alone | $alone (median of $alone_rounds rounds: $alone_runs; the same, with InventoryService stopped for each ${seconds} s; OrderService's relay still publishes every order.received to Redis) | $tps_around (median of the pgbench runs around them: $tps_runs) | $alone_ratio (median of each round's ratio to the pgbench runs right before and after it: $alone_ratios) | ≥ 0.5 |"
   echo
   echo "Order received → reserved at $(value latency_rate) orders/s for ${rate_seconds} s, after ${lead_in_seconds} s at that rate not measured ($(value latency_samples) orders reserved, $(value latency_not_reserved) not):"
   echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 50 ms)."
@@ -161,6 +197,9 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo "The same orders in two stages (from the databases; inventory's reserving transaction starts between them):"
   echo "- received → inventory's reserving transaction began (outbox relay, Redis, consumer pick-up): $(sed -n 1p <<<"$stages" | cut -d' ' -f2-)"
   echo "- that transaction began → order reserved (reserve and commit, relay, Redis, order service handler): $(sed -n 2p <<<"$stages" | cut -d' ' -f2-)"
+  echo
+  echo "Second by second: the $(sed -n 3p <<<"$stages" | cut -d' ' -f2-)."
+  echo "PostgreSQL during the paced phase (from 5 s before its first measured order; checkpoints and autovacuum runs are logged): $(sed -n 4p <<<"$stages" | cut -d' ' -f2-)."
 } | tee "$report"
 echo
 echo "Report written to $report"

@@ -3,9 +3,18 @@ using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 // The "bare YARP" baseline of benchmarks/gateway.sh: the same proxy library forwarding the same route to the
-// same destination, with no policies, no telemetry and no middleware. Usage: --urls http://127.0.0.1:PORT --Destination http://127.0.0.1:PORT
-var builder = WebApplication.CreateSlimBuilder(args);
+// same destination, with no policies, no telemetry and no middleware. With --WithServiceDefaults true it is the
+// same proxy inside the platform's host defaults (OpenTelemetry, correlation id, problem details, health
+// endpoints), so the gateway's policies can be told apart from what every host of the platform pays.
+// Usage: --urls http://127.0.0.1:PORT --Destination http://127.0.0.1:PORT [--WithServiceDefaults true]
+var withDefaults = args.Contains("--WithServiceDefaults");
+var builder = withDefaults ? WebApplication.CreateBuilder(args) : WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+if (withDefaults)
+{
+    builder.AddServiceDefaults();
+}
+
 builder.Services.AddReverseProxy().LoadFromMemory(
     [new RouteConfig { RouteId = "orders", ClusterId = "destination", Match = new RouteMatch { Path = "/v1/orders/{**rest}" } }],
     [
@@ -18,5 +27,10 @@ builder.Services.AddReverseProxy().LoadFromMemory(
     ]);
 
 var app = builder.Build();
+if (withDefaults)
+{
+    app.MapDefaultEndpoints();
+}
+
 app.MapReverseProxy();
 app.Run();
