@@ -29,6 +29,8 @@ set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
 redis_port=$(cat "$work/servers/redis_port")
 pg_bin=$(cat "$work/servers/pg_bin")
+source scripts/server-maintenance.sh
+log_server_maintenance psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q
 
 echo "Building (Release) ..."
 dotnet build benchmarks/Messaging.Benchmarks -c Release -nologo -clp:ErrorsOnly -v:q
@@ -87,6 +89,10 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo "CPU per event over that phase: $(value paced_cpu_us_per_event_benchmark) µs in the benchmark process (publishers, relay, consumer),"
   echo "$(value paced_cpu_us_per_event_postgres) µs in PostgreSQL, $(value paced_cpu_us_per_event_redis) µs in Redis; $(value paced_database_round_trips_per_event) round trips to PostgreSQL"
   echo "(the benchmark's own count of finished events included)."
+  echo
+  echo "Slowest event handled in each second of that phase, ms: $(value paced_max_ms_by_second)."
+  echo "PostgreSQL from 5 s before the phase to its end (times from its start): $(server_maintenance_between "$work/servers/pglog/postgres.log" \
+    "$(value paced_started_unix_ms)" "$(($(value paced_started_unix_ms) - 5000))" "$(value paced_ended_unix_ms)")."
 } | tee "$report"
 echo
 echo "Report written to $report"

@@ -41,9 +41,8 @@ set -a; source "$work/servers/env"; set +a
 pg_port=$(cat "$work/servers/pg_port")
 pg_bin=$(cat "$work/servers/pg_bin")
 psql_admin=(psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -q -v ON_ERROR_STOP=1)
-# Checkpoints and autovacuum runs go to the server's log with their times, so a slow stretch of the paced phase can be
-# set beside what the server did then (see the report's last lines).
-"${psql_admin[@]}" -c "ALTER SYSTEM SET log_checkpoints = on" -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
+source scripts/server-maintenance.sh
+log_server_maintenance "${psql_admin[@]}"
 
 echo "Building (Release) ..."
 for project in OrderService InventoryService benchmarks/Orders.Benchmarks; do
@@ -139,9 +138,8 @@ tps_around=$(median_of "$tps_runs")
   JOIN order_status_history s ON s.order_id = o.order_id AND s.status = 'reserved'
   WHERE o.channel_order_id LIKE 'R%'" >"$work/orders-stages.csv"
 "${psql_admin[@]/dbname=postgres/dbname=inventorydb}" -At -F, -c "SELECT order_id, extract(epoch FROM created_at) * 1000 FROM orders" >"$work/inventory-stages.csv"
-stages=$(python3 - "$work/orders-stages.csv" "$work/inventory-stages.csv" "$work/servers/pglog/postgres.log" <<'PY'
-import csv, re, sys
-from datetime import datetime, timezone
+stages=$(python3 - "$work/orders-stages.csv" "$work/inventory-stages.csv" <<'PY'
+import csv, sys
 began = {row[0]: float(row[1]) for row in csv.reader(open(sys.argv[2]))}
 first, second, paced = [], [], []
 for order_id, received, reserved in csv.reader(open(sys.argv[1])):
@@ -164,14 +162,7 @@ worst = max(seconds.items(), key=lambda item: item[1]) if seconds else (0, 0)
 slow = sorted(second_of for second_of, took in seconds.items() if took > 50)
 print(f"seconds slowest order received in second {worst[0]} took {worst[1]:.0f} ms; seconds with an order over 50 ms: {', '.join(map(str, slow)) or 'none'}")
 end = max(at + took for at, took in paced) if paced else 0
-events = []
-for line in open(sys.argv[3], errors="replace"):
-    match = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) UTC \[\d+\] LOG:  (checkpoint (?:starting|complete)|automatic (?:vacuum|analyze) of table \"[^\"]+\")", line)
-    if match:
-        at = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp() * 1000
-        if start - 5000 <= at <= end + 1000:
-            events.append(f"{match[2]} at {(at - start) / 1000:+.1f} s")
-print("server " + ("; ".join(events) if events else "no checkpoint or autovacuum"))
+print(f"window {start:.0f} {start - 5000:.0f} {end + 1000:.0f}")
 PY
 )
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -199,7 +190,7 @@ report="benchmarks/results/orders-$(date -u +%Y-%m-%d).md"
   echo "- that transaction began → order reserved (reserve and commit, relay, Redis, order service handler): $(sed -n 2p <<<"$stages" | cut -d' ' -f2-)"
   echo
   echo "Second by second: the $(sed -n 3p <<<"$stages" | cut -d' ' -f2-)."
-  echo "PostgreSQL during the paced phase (from 5 s before its first measured order; checkpoints and autovacuum runs are logged): $(sed -n 4p <<<"$stages" | cut -d' ' -f2-)."
+  echo "PostgreSQL during the paced phase (from 5 s before its first measured order; times from that order): $(server_maintenance_between "$work/servers/pglog/postgres.log" $(sed -n 4p <<<"$stages" | cut -d' ' -f2-))."
 } | tee "$report"
 echo
 echo "Report written to $report"

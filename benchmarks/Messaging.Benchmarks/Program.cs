@@ -19,7 +19,8 @@ var rate = int.Parse(settings.GetValueOrDefault("rate", "1000"), CultureInfo.Inv
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(settings.GetValueOrDefault("warmup-events", (events / 4).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
-var latencies = new ConcurrentBag<double>();
+// Each latency with the moment it was recorded, so the paced phase can be read second by second.
+var latencies = new ConcurrentBag<(long At, double Ms)>();
 var databaseRoundTrips = 0L;
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
@@ -40,7 +41,7 @@ listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
     }
     else
     {
-        latencies.Add(value);
+        latencies.Add((Stopwatch.GetTimestamp(), value));
     }
 });
 listener.Start();
@@ -88,6 +89,8 @@ latencies.Clear();
 var total = rate * seconds;
 var cpuBefore = ProcessCpu.Snapshot();
 var roundTripsBefore = Interlocked.Read(ref databaseRoundTrips);
+var pacedStartedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+var pacedStarted = Stopwatch.GetTimestamp();
 var paced = Stopwatch.StartNew();
 var inFlight = new List<Task>(total);
 for (var i = 0; i < total; i++)
@@ -106,7 +109,12 @@ await Task.WhenAll(inFlight);
 await WaitForEffectsAsync(warmup + events + total);
 var cpu = ProcessCpu.Snapshot() - cpuBefore;
 var roundTrips = Interlocked.Read(ref databaseRoundTrips) - roundTripsBefore;
-var sorted = latencies.Order().ToArray();
+var sorted = latencies.Select(latency => latency.Ms).Order().ToArray();
+var secondsMax = latencies
+    .GroupBy(latency => (int)Stopwatch.GetElapsedTime(pacedStarted, latency.At).TotalSeconds)
+    .OrderBy(second => second.Key)
+    .Select(second => second.Max(latency => latency.Ms).ToString("0.0", CultureInfo.InvariantCulture));
+var pacedEndedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
 await host.StopAsync();
 
@@ -119,6 +127,9 @@ Console.WriteLine($"latency_p50_ms={Percentile(sorted, 0.50):0.00}");
 Console.WriteLine($"latency_p90_ms={Percentile(sorted, 0.90):0.00}");
 Console.WriteLine($"latency_p99_ms={Percentile(sorted, 0.99):0.00}");
 Console.WriteLine($"latency_max_ms={(sorted.Length > 0 ? sorted[^1] : 0):0.00}");
+Console.WriteLine($"paced_started_unix_ms={pacedStartedUnixMs}");
+Console.WriteLine($"paced_ended_unix_ms={pacedEndedUnixMs}");
+Console.WriteLine($"paced_max_ms_by_second={string.Join(' ', secondsMax)}");
 Console.WriteLine($"paced_database_round_trips_per_event={(double)roundTrips / total:0.00}");
 Console.WriteLine($"paced_cpu_us_per_event_benchmark={cpu.Benchmark.TotalMicroseconds / total:0}");
 Console.WriteLine($"paced_cpu_us_per_event_postgres={cpu.Postgres.TotalMicroseconds / total:0}");
