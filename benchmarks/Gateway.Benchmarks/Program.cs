@@ -7,7 +7,8 @@ using Yarp.ReverseProxy.Forwarder;
 // same proxy inside the platform's host defaults (OpenTelemetry, correlation id, problem details, health
 // endpoints), so the gateway's policies can be told apart from what every host of the platform pays.
 // Usage: --urls http://127.0.0.1:PORT --Destination http://127.0.0.1:PORT [--WithServiceDefaults true]
-var withDefaults = args.Contains("--WithServiceDefaults");
+var flag = Array.IndexOf(args, "--WithServiceDefaults");
+var withDefaults = flag >= 0 && flag + 1 < args.Length && args[flag + 1] == "true";
 var builder = withDefaults ? WebApplication.CreateBuilder(args) : WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 if (withDefaults)
