@@ -152,7 +152,7 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 for name, values in (("pickup", first), ("rest", second)):
     print(f"{name} p50 {pct(values, .5):.1f} / p90 {pct(values, .9):.1f} / p99 {pct(values, .99):.1f} ms")
-# The paced phase second by second (from the first measured order's receipt), and what PostgreSQL logged meanwhile.
+# The paced phase second by second, from the first measured order's receipt; and the window for the server's log.
 start = min(at for at, _ in paced) if paced else 0
 seconds = {}
 for at, took in paced:

@@ -6,7 +6,9 @@
 # and checkpoints are logged when they end.
 
 log_server_maintenance() { # psql command (array expanded by the caller)
-  "$@" -c "ALTER SYSTEM SET log_checkpoints = on" -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  # The log's times in UTC, whatever the machine's zone, so server_maintenance_between can read them.
+  "$@" -c "ALTER SYSTEM SET log_timezone = 'UTC'" -c "ALTER SYSTEM SET log_checkpoints = on" \
+    -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
 }
 
 server_maintenance_between() { # server log, origin, window start, window end (Unix ms) -> "x at +1.2 s; ..." (from the origin)
