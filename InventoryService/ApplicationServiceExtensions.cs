@@ -10,6 +10,7 @@ using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Returns;
 using Distribution.Aspire.InventoryService.Stock;
 using Distribution.Aspire.Messaging;
+using Distribution.Aspire.Messaging.Consuming;
 using Distribution.Aspire.ServiceDefaults.Hosting;
 using Distribution.Aspire.ServiceDefaults.Persistence;
 
@@ -37,6 +38,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<AvailabilityCache>();
         services.AddSingleton<AvailabilityReader>();
         services.AddSingleton<BackorderSignal>();
+        services.AddSingleton<IBatchRowLocks, PositionLocks>();
         services.AddHostedService<AvailabilityPublisher>();
         services.AddHostedService<BackorderFiller>();
 

@@ -2,7 +2,6 @@ using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Stock;
 using Distribution.Aspire.Messaging.Consuming;
-using Npgsql;
 
 namespace Distribution.Aspire.InventoryService.OrderEvents;
 
@@ -15,19 +14,9 @@ public sealed class OrderReceivedHandler(ReservationService reservations, ILogge
     : IEventHandler<OrderReceived>, IEventBatchLocking<OrderReceived>
 {
     /// <summary>
-    /// A batch's reservations lock positions order by order; taking every position they will touch first, in
-    /// (sku, location) order like every other caller, means two batches queue instead of deadlocking.
+    /// The SKUs whose positions the batch's reservations lock, order by order: the batch locks them all first
+    /// (<see cref="PositionLocks"/>), and this replica's batches over the same SKUs take turns before they begin.
     /// </summary>
-    public async Task LockAsync(IReadOnlyList<OrderReceived> events, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        var skus = LockNames(events).Order(StringComparer.Ordinal).ToArray();
-        if (skus.Length > 0)
-        {
-            await PositionStore.LockSkusAsync(transaction, skus, cancellationToken);
-        }
-    }
-
-    /// <summary>The SKUs whose positions the batch locks: this replica's batches over the same SKUs take turns before they begin.</summary>
     public IEnumerable<string> LockNames(IReadOnlyList<OrderReceived> events) =>
         events
             .Where(e => e.FulfillmentChannel != FulfillmentChannels.Marketplace)

@@ -6,8 +6,12 @@ using Distribution.Aspire.Messaging.Consuming;
 namespace Distribution.Aspire.InventoryService.OrderEvents;
 
 /// <summary>order.shipped → commit the shipped quantities of those lines (on hand and reserved both drop), once per shipment id.</summary>
-public sealed class OrderShippedHandler(ReservationService reservations) : IEventHandler<OrderShipped>
+public sealed class OrderShippedHandler(ReservationService reservations) : IEventHandler<OrderShipped>, IEventBatchLocking<OrderShipped>
 {
+    /// <summary>The SKUs whose positions the shipments commit: a batch of them locks all first (<see cref="PositionLocks"/>).</summary>
+    public IEnumerable<string> LockNames(IReadOnlyList<OrderShipped> events) =>
+        events.SelectMany(e => e.Lines).Where(l => l.Quantity > 0 && !string.IsNullOrEmpty(l.Sku)).Select(l => l.Sku).Distinct(StringComparer.Ordinal);
+
     public async Task HandleAsync(OrderShipped @event, EventContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(@event.ShipmentId))

@@ -9,10 +9,14 @@ namespace Distribution.Aspire.InventoryService.Returns;
 /// return.received → the "restock" lines go back on hand at the receiving location (a ledger entry "return"
 /// referencing the return); "damaged" lines are written off, so stock does not change. Once per event (the inbox).
 /// </summary>
-public sealed class ReturnReceivedHandler(StockService stock, BackorderSignal backorders) : IEventHandler<ReturnReceived>
+public sealed class ReturnReceivedHandler(StockService stock, BackorderSignal backorders) : IEventHandler<ReturnReceived>, IEventBatchLocking<ReturnReceived>
 {
     public const string Restock = "restock";
     public const string Reason = "return";
+
+    /// <summary>The SKUs restocked: a batch of returns locks all their positions first (<see cref="PositionLocks"/>).</summary>
+    public IEnumerable<string> LockNames(IReadOnlyList<ReturnReceived> events) =>
+        events.SelectMany(e => e.Lines).Where(l => l.Disposition == Restock && l.Quantity > 0 && !string.IsNullOrEmpty(l.Sku)).Select(l => l.Sku).Distinct(StringComparer.Ordinal);
 
     public async Task HandleAsync(ReturnReceived @event, EventContext context, CancellationToken cancellationToken)
     {

@@ -229,20 +229,34 @@ public sealed class EventDispatcher(
             .SelectMany(group => group.Key.LockNames([.. group.Select(item => item.Event!)], services));
 
     /// <summary>
-    /// Handlers that lock rows in one global order for the batch do so before any event is handled; event types
-    /// go in name order, so two batches mixing the same types take their locks in the same sequence.
+    /// Before any event is handled, a batch with more than one event whose handlers lock rows for batches locks every
+    /// such row in one statement (<see cref="IEventBatchLocking{TEvent}"/>): event types locked one after the other
+    /// would be one global order per type, not for the batch. A single event takes its locks in its own order.
     /// </summary>
     private static async Task LockForBatchAsync(
         List<PreparedEvent> prepared, HashSet<string> fresh, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var byType = prepared
+        var locking = prepared
             .Where(item => item.Invoker is not null && fresh.Contains(item.Envelope.Id))
-            .GroupBy(item => item.Envelope.Type, StringComparer.Ordinal)
-            .Where(group => group.Skip(1).Any())
-            .OrderBy(group => group.Key, StringComparer.Ordinal);
-        foreach (var group in byType)
+            .GroupBy(item => item.Invoker!)
+            .Where(group => group.Key.LocksForBatches(services))
+            .ToList();
+        if (locking.Sum(group => group.Count()) < 2)
         {
-            await group.First().Invoker!.LockBatchAsync([.. group.Select(item => item.Event!)], transaction, services, cancellationToken);
+            return;
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in locking)
+        {
+            keys.UnionWith(await group.Key.LockKeysAsync([.. group.Select(item => item.Event!)], transaction, services, cancellationToken));
+        }
+
+        if (keys.Count > 0)
+        {
+            var rows = services.GetService<IBatchRowLocks>()
+                ?? throw new InvalidOperationException($"Handlers of this service lock rows for batches, so it must register an {nameof(IBatchRowLocks)}.");
+            await rows.LockAsync(keys, transaction, cancellationToken);
         }
     }
 

@@ -21,8 +21,11 @@ internal abstract class HandlerInvoker
 
     public abstract Task InvokeAsync(object @event, EventContext context, IServiceProvider services, CancellationToken cancellationToken);
 
-    /// <summary>Lets every handler that implements <see cref="IEventBatchLocking{TEvent}"/> lock what these events need.</summary>
-    public abstract Task LockBatchAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken);
+    /// <summary>Whether a handler of this event type implements <see cref="IEventBatchLocking{TEvent}"/>.</summary>
+    public abstract bool LocksForBatches(IServiceProvider services);
+
+    /// <summary>The keys every <see cref="IEventBatchLocking{TEvent}"/> handler gives for the rows these events will lock.</summary>
+    public abstract Task<IReadOnlyCollection<string>> LockKeysAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken);
 
     /// <summary>The names every <see cref="IEventBatchLocking{TEvent}"/> handler gives for what these events will lock.</summary>
     public abstract IEnumerable<string> LockNames(IReadOnlyList<object> events, IServiceProvider services);
@@ -43,17 +46,23 @@ internal sealed class HandlerInvoker<TEvent> : HandlerInvoker where TEvent : IIn
         }
     }
 
-    public override async Task LockBatchAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken)
+    public override bool LocksForBatches(IServiceProvider services) =>
+        services.GetServices<IEventHandler<TEvent>>().Any(handler => handler is IEventBatchLocking<TEvent>);
+
+    public override async Task<IReadOnlyCollection<string>> LockKeysAsync(IReadOnlyList<object> events, NpgsqlTransaction transaction, IServiceProvider services, CancellationToken cancellationToken)
     {
         List<TEvent>? typed = null;
+        var keys = new List<string>();
         foreach (var handler in services.GetServices<IEventHandler<TEvent>>())
         {
             if (handler is IEventBatchLocking<TEvent> locking)
             {
                 typed ??= [.. events.Cast<TEvent>()];
-                await locking.LockAsync(typed, transaction, cancellationToken);
+                keys.AddRange(await locking.LockKeysAsync(typed, transaction, cancellationToken));
             }
         }
+
+        return keys;
     }
 
     public override IEnumerable<string> LockNames(IReadOnlyList<object> events, IServiceProvider services)

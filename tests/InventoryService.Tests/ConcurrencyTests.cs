@@ -1,5 +1,6 @@
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.Messaging;
+using Distribution.Aspire.Messaging.Publishing;
 using Distribution.Aspire.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,6 +87,59 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
         await Host.AssertLedgerMatchesPositionsAsync();
     }
 
+    [Fact]
+    public async Task Batches_mixing_shipments_cancellations_and_new_orders_over_the_same_skus_do_not_deadlock()
+    {
+        var orders = await OrdersOverTwelveSkusAsync("SKU-M", seed: 13);
+        await Host.PublishAllAsync(orders);
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM orders WHERE state = 'reserved'"), reserved => reserved == 400, TimeSpan.FromSeconds(60), "400 reservations");
+        var more = NewOrders([.. orders.SelectMany(o => o.Lines).Select(l => l.Sku).Distinct()], seed: 17, count: 100);
+
+        // One commit, so every partition gets batches that ship and cancel over the same SKUs side by side, then batches
+        // that also reserve. Handled event by event, each batch would lock positions in its events' order.
+        using var measurements = RecordedMeasurements.Of(Host.App.App.Services.GetRequiredService<MessagingTelemetry>().Meter);
+        await using (var connection = await Host.Database.OpenConnectionAsync())
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            var bus = Host.App.App.Services.GetRequiredService<IEventBus>();
+            for (var i = 0; i < orders.Count; i++)
+            {
+                var order = orders[i];
+                if (i % 4 == 0)
+                {
+                    await bus.PublishAsync(new OrderCancelled(order.OrderId, order.Channel, order.PartnerId, "customer", DateTimeOffset.UtcNow), transaction);
+                }
+                else
+                {
+                    await bus.PublishAsync(new OrderShipped(order.OrderId, order.Channel, order.PartnerId, $"SHP-{i}", order.Lines, true, "UPS", $"1Z{i:000000}", DateTimeOffset.UtcNow), transaction);
+                }
+            }
+
+            foreach (var order in more)
+            {
+                await bus.PublishAsync(order, transaction);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        var shippedLines = orders.Where((_, i) => i % 4 != 0).Sum(o => o.Lines.Count);
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM orders"), seen => seen == 500, TimeSpan.FromSeconds(60), "the new orders");
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM orders WHERE state = 'cancelled'"), cancelled => cancelled == 100, TimeSpan.FromSeconds(60), "the cancellations");
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE reason = 'ship'"), shipped => shipped == shippedLines, TimeSpan.FromSeconds(60), "every shipped line committed");
+        await Eventually.ReachesAsync(
+            () => Host.ScalarAsync<long>("SELECT count(*) FROM reservations WHERE state = 'released'"), released => released == orders.Where((_, i) => i % 4 == 0).Sum(o => o.Lines.Count), TimeSpan.FromSeconds(60), "every cancelled line released");
+
+        Assert.Equal(0, measurements.Sum("messaging.consumer.batch_retries"));
+        Assert.Equal(400, await Host.ScalarAsync<long>("SELECT count(*) FROM orders WHERE state = 'reserved'"));
+        Assert.Equal(more.Sum(o => o.Lines.Count), await Host.ScalarAsync<long>("SELECT coalesce(sum(reserved), 0) FROM positions"));
+        await Host.AssertLedgerMatchesPositionsAsync();
+    }
+
     /// <summary>400 orders of up to four lines each over twelve SKUs with plenty of stock in one location.</summary>
     private async Task<List<OrderReceived>> OrdersOverTwelveSkusAsync(string skuPrefix, int seed)
     {
@@ -96,8 +150,13 @@ public sealed class ConcurrencyTests(TestServers servers) : InventoryTestBase(se
             await Host.AdjustAsync(sku, "WH-1", 10_000);
         }
 
+        return NewOrders(skus, seed, count: 400);
+    }
+
+    private static List<OrderReceived> NewOrders(string[] skus, int seed, int count)
+    {
         var random = new Random(seed);
-        return Enumerable.Range(0, 400)
+        return Enumerable.Range(0, count)
             .Select(_ => new OrderReceived(
                 Guid.NewGuid(), "shopify", "partner-1", $"CH-{Guid.NewGuid():N}"[..12], FulfillmentChannels.Merchant, 0, DateTimeOffset.UtcNow,
                 [.. random.GetItems(skus, 4).Distinct().Select((sku, line) => new OrderedLine($"{line + 1}", sku, 1))]))
