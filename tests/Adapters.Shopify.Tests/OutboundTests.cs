@@ -3,7 +3,6 @@ using Distribution.Aspire.Adapters.Sandbox.Shopify;
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.TestInfrastructure;
-using Npgsql;
 
 namespace Distribution.Aspire.Adapters.Shopify.Tests;
 
@@ -189,33 +188,18 @@ public sealed class OutboundTests(TestServers servers)
         // The adapter's schema without the adapter's worker, so nothing but this test touches the queue.
         var connectionString = await servers.CreateDatabaseAsync("shopify");
         await (await ShopifyHost.StartAsync(ShopifyHost.Settings(connectionString, servers.RedisConnectionString, "shopify-vacuum", new Uri("http://127.0.0.1:9"), null))).DisposeAsync();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        const string Pages = "SELECT pg_relation_size('outbound_commands') / current_setting('block_size')::bigint";
-        await ExecuteAsync(connection, """
+
+        var (before, after) = await QueueVacuum.EmptyAndVacuumAsync(
+            connectionString,
+            "outbound_commands",
+            """
             INSERT INTO outbound_commands (kind, coalesce_key, payload)
             SELECT 'set_inventory', 'inventory:VAC-' || g, jsonb_build_object('sku', 'VAC-' || g, 'quantity', g) FROM generate_series(1, 10000) g
-            """);
-        await ExecuteAsync(connection, "DELETE FROM outbound_commands");
-        var pages = await ScalarAsync(connection, Pages);
+            """,
+            TestContext.Current.CancellationToken);
 
-        // Cutting the empty tail off would take an ACCESS EXCLUSIVE lock that every handler queueing a command waits behind.
-        await ExecuteAsync(connection, "VACUUM outbound_commands");
-
-        Assert.True(pages > 50, $"the burst filled {pages} pages");
-        Assert.Equal(pages, await ScalarAsync(connection, Pages));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        Assert.True(before > 50, $"the burst filled {before} pages");
+        Assert.Equal(before, after);
     }
 
     private static async Task MapAsync(AdapterRig rig, string sku, long inventoryItemId, long locationId)

@@ -108,21 +108,16 @@ public sealed class OutboxRelayTests(TestServers servers)
     public async Task Vacuum_leaves_an_emptied_outbox_its_pages_instead_of_locking_out_writers_to_cut_them_off()
     {
         await using var rig = await RelayRig.StartAsync(servers, new RecordingTransport(), new MessagingOptions());
-        var admin = rig.Admin;
-        const string Pages = "SELECT pg_relation_size('outbox') / current_setting('block_size')::bigint";
-        await ExecuteAsync(admin, Insert(5_000, "burst"));
-        await ExecuteAsync(admin, "DELETE FROM outbox");
-        var pages = await ScalarAsync(admin, Pages);
+        var cancellation = TestContext.Current.CancellationToken;
 
-        // What autovacuum does once the relay has caught up after a burst. Cutting the empty tail off would take an
-        // ACCESS EXCLUSIVE lock on the outbox, which every publishing transaction then waits behind.
-        await ExecuteAsync(admin, "VACUUM outbox");
+        // What autovacuum does once the relay has caught up after a burst.
+        var (pages, after) = await QueueVacuum.EmptyAndVacuumAsync(rig.Admin.ConnectionString, "outbox", Insert(5_000, "burst"), cancellation);
         Assert.True(pages > 100, $"the burst filled {pages} pages");
-        Assert.Equal(pages, await ScalarAsync(admin, Pages));
+        Assert.Equal(pages, after);
 
         // And the next burst of the same size fits in them, with no page added under the extension lock.
-        await ExecuteAsync(admin, Insert(5_000, "again"));
-        Assert.Equal(pages, await ScalarAsync(admin, Pages));
+        await ExecuteAsync(rig.Admin, Insert(5_000, "again"));
+        Assert.Equal(pages, await QueueVacuum.PagesAsync(rig.Admin, "outbox", cancellation));
     }
 
     /// <summary>A relay on a fresh database with the messaging schema, and an admin connection to look at it.</summary>
