@@ -1,5 +1,6 @@
 using System.Globalization;
 using Distribution.Aspire.Adapters.Sandbox.Shopify;
+using Distribution.Aspire.Adapters.Shopify.Outbound;
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.TestInfrastructure;
@@ -200,6 +201,63 @@ public sealed class OutboundTests(TestServers servers)
 
         Assert.True(before > 50, $"the burst filled {before} pages");
         Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Completing_a_sent_batch_does_not_wait_on_a_quantity_a_handler_is_replacing()
+    {
+        // The adapter's schema without the adapter's worker: this test plays the worker and a handler.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var connectionString = await servers.CreateDatabaseAsync("shopify");
+        await (await ShopifyHost.StartAsync(ShopifyHost.Settings(connectionString, servers.RedisConnectionString, "shopify-complete", new Uri("http://127.0.0.1:9"), null))).DisposeAsync();
+        await using var database = Npgsql.NpgsqlDataSource.Create(connectionString);
+        var queue = new OutboundQueue(database);
+        await EnqueueAsync(database, new SetInventoryCommand("SKU-A", 1, 1), cancellationToken);
+        await EnqueueAsync(database, new SetInventoryCommand("SKU-B", 1, 1), cancellationToken);
+        var sent = await queue.LeaseInventoryAsync(TimeSpan.FromMinutes(5), 250, cancellationToken);
+        Assert.Equal(2, sent.Count);
+
+        // While Shopify answered, a handler's batch replaced A's quantity and has not committed.
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var handler = await connection.BeginTransactionAsync(cancellationToken);
+        await OutboundQueue.EnqueueInventoryAsync(new SetInventoryCommand("SKU-A", 5, 2), connection, handler, cancellationToken);
+
+        var completing = queue.CompleteAsync(sent, cancellationToken);
+
+        // B is done at once. Before, the completion held B while it waited for A, and the handler's next event (B) then
+        // waited for the completion: a deadlock, which PostgreSQL broke after a second by failing one of them.
+        await Eventually.ReachesAsync(() => CountAsync(database, "inventory:SKU-B"), n => n == 0, TimeSpan.FromSeconds(5), "B completed while A is held");
+        await OutboundQueue.EnqueueInventoryAsync(new SetInventoryCommand("SKU-B", 7, 2), connection, handler, cancellationToken);
+        Assert.False(completing.IsCompleted, "A waits for the handler's commit");
+        await handler.CommitAsync(cancellationToken);
+        await completing.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+        // A's newer quantity is due at once, not after the lease of the call that sent the older one.
+        await using var rows = database.CreateCommand(
+            "SELECT coalesce_key, (payload->>'quantity')::int, leased_until IS NULL FROM outbound_commands ORDER BY coalesce_key");
+        await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
+        var queued = new List<(string, int, bool)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            queued.Add((reader.GetString(0), reader.GetInt32(1), reader.GetBoolean(2)));
+        }
+
+        Assert.Equal([("inventory:SKU-A", 5, true), ("inventory:SKU-B", 7, true)], queued);
+    }
+
+    private static async Task EnqueueAsync(Npgsql.NpgsqlDataSource database, SetInventoryCommand command, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await OutboundQueue.EnqueueInventoryAsync(command, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<long> CountAsync(Npgsql.NpgsqlDataSource database, string key)
+    {
+        await using var command = database.CreateCommand("SELECT count(*) FROM outbound_commands WHERE coalesce_key = @key");
+        command.Parameters.AddWithValue("key", key);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task MapAsync(AdapterRig rig, string sku, long inventoryItemId, long locationId)

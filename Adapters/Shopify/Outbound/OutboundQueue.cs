@@ -107,7 +107,12 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         return leased;
     }
 
-    /// <summary>Done, for many commands in one transaction: each is removed unless a newer value replaced it meanwhile (then it is sent next).</summary>
+    /// <summary>
+    /// Done, for many commands: each is removed unless a newer value replaced it meanwhile (then it is sent next).
+    /// A handler replacing quantities holds their rows until its batch commits, taking them in its events' order; taking
+    /// many rows here in another order while waiting for one of them deadlocked with it. So the rows free now are done in
+    /// one statement that never waits, and each row a handler holds is done on its own after that.
+    /// </summary>
     public async Task CompleteAsync(IReadOnlyList<LeasedCommand> leased, CancellationToken cancellationToken)
     {
         if (leased.Count == 0)
@@ -115,20 +120,34 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
             return;
         }
 
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            DELETE FROM outbound_commands o USING unnest(@ids, @versions) AS sent(id, version)
-            WHERE o.command_id = sent.id AND o.version = sent.version
-            """)
+        await using var command = database.CreateCommand($"""
+            WITH free AS (
+                SELECT o.command_id, o.version = sent.version AS unchanged
+                FROM outbound_commands o JOIN unnest(@ids, @versions) AS sent(id, version) ON o.command_id = sent.id
+                ORDER BY o.command_id
+                FOR UPDATE OF o SKIP LOCKED
+            ), deleted AS (
+                DELETE FROM outbound_commands WHERE command_id IN (SELECT command_id FROM free WHERE unchanged)
+            ), released AS (
+                UPDATE outbound_commands SET {ReleaseReplaced} WHERE command_id IN (SELECT command_id FROM free WHERE NOT unchanged)
+            )
+            SELECT command_id FROM free
+            """);
+        command.Parameters.AddWithValue("ids", leased.Select(l => l.CommandId).ToArray());
+        command.Parameters.AddWithValue("versions", leased.Select(l => l.Version).ToArray());
+        var done = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            Parameters = { new("ids", leased.Select(l => l.CommandId).ToArray()), new("versions", leased.Select(l => l.Version).ToArray()) },
-        });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            $"UPDATE outbound_commands SET {ReleaseReplaced} WHERE command_id = ANY(@ids)")
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                done.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var held in leased.Where(l => !done.Contains(l.CommandId)))
         {
-            Parameters = { new("ids", leased.Select(l => l.CommandId).ToArray()) },
-        });
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+            await CompleteAsync(held, null, cancellationToken);
+        }
     }
 
     /// <summary>Done: removes the command unless a newer value replaced it meanwhile (then it is sent next). Runs <paramref name="record"/> in the same transaction.</summary>
