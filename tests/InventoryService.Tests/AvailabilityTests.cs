@@ -165,10 +165,7 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
     [Fact]
     public async Task A_publication_leaves_a_change_still_in_flight_for_the_next_window()
     {
-        await StopReplicaAsync(Host);
-        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
-        var publisher = Publisher(silent);
-        await silent.CreateLocationAsync("WH-1");
+        var (silent, publisher) = await StartSilentReplicaAsync();
         await silent.AdjustAsync("SKU-A", "WH-1", 9);
         await silent.AdjustAsync("SKU-B", "WH-1", 4);
 
@@ -205,10 +202,7 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
     [Fact]
     public async Task A_stock_change_does_not_wait_for_a_publication_of_its_sku_in_progress()
     {
-        await StopReplicaAsync(Host);
-        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
-        var publisher = Publisher(silent);
-        await silent.CreateLocationAsync("WH-1");
+        var (silent, publisher) = await StartSilentReplicaAsync();
         await silent.AdjustAsync("SKU-A", "WH-1", 9);
         Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
         await silent.AdjustAsync("SKU-A", "WH-1", 1);
@@ -243,8 +237,14 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
         await StopReplicaAsync(silent);
     }
 
-    private static Availability.AvailabilityPublisher Publisher(InventoryHost host) =>
-        host.App.App.Services.GetServices<IHostedService>().OfType<Availability.AvailabilityPublisher>().Single();
+    /// <summary>The only replica, with WH-1, whose publisher runs only when the test calls it.</summary>
+    private async Task<(InventoryHost Host, Availability.AvailabilityPublisher Publisher)> StartSilentReplicaAsync()
+    {
+        await StopReplicaAsync(Host);
+        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
+        await silent.CreateLocationAsync("WH-1");
+        return (silent, silent.App.App.Services.GetServices<IHostedService>().OfType<Availability.AvailabilityPublisher>().Single());
+    }
 
     private static int Available(List<PublishedEvent> events, string sku) => AvailableOver(events, sku).Single();
 
