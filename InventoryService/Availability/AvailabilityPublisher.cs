@@ -65,11 +65,19 @@ internal sealed class AvailabilityPublisher(
 
         // Marks are only ever inserted, so reading them locks nothing a stock change needs. Every mark read was
         // committed before the positions are read below, so the numbers published cover its change; a mark
-        // committed later is not read, stays, and is published next window.
+        // committed later is not read, stays, and is published next window. So does the mark of a SKU published
+        // less than the minimum spacing ago.
         var marks = new List<(string Sku, long[] Ids)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT sku, array_agg(mark_id) FROM availability_dirty GROUP BY sku ORDER BY min(mark_id) LIMIT @limit", connection, transaction))
+            """
+            SELECT d.sku, array_agg(d.mark_id) FROM availability_dirty d
+            WHERE NOT EXISTS (SELECT 1 FROM availability_published p WHERE p.sku = d.sku AND p.published_at > now() - @spacing)
+            GROUP BY d.sku ORDER BY min(d.mark_id) LIMIT @limit
+            """,
+            connection,
+            transaction))
         {
+            select.Parameters.AddWithValue("spacing", TimeSpan.FromMilliseconds(options.Value.AvailabilityMinSpacingMilliseconds));
             select.Parameters.AddWithValue("limit", options.Value.AvailabilityPublishBatchSize);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -237,11 +237,42 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
         await StopReplicaAsync(silent);
     }
 
+    [Fact]
+    public async Task A_sku_that_keeps_changing_is_published_at_most_once_per_spacing_with_its_latest_numbers()
+    {
+        var (silent, publisher) = await StartSilentReplicaAsync(minSpacingMilliseconds: 1500);
+        await silent.AdjustAsync("SKU-A", "WH-1", 9);
+        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
+        var published = DateTimeOffset.UtcNow;
+
+        await silent.AdjustAsync("SKU-A", "WH-1", 1);
+        await silent.AdjustAsync("SKU-A", "WH-1", 1);
+        await silent.AdjustAsync("SKU-B", "WH-1", 4);
+
+        // SKU-B has not been published lately: it goes now. SKU-A waits out the spacing, its marks kept.
+        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
+        Assert.True(DateTimeOffset.UtcNow - published < TimeSpan.FromMilliseconds(1500), "the second publication ran within the spacing");
+        Assert.Equal(["SKU-A", "SKU-A"], await MarkedAsync(silent));
+
+        await Task.Delay(TimeSpan.FromMilliseconds(1600), TestContext.Current.CancellationToken);
+        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
+
+        var events = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 3, what: "SKU-A's latest numbers after the spacing");
+        Assert.Equal([9, 11], AvailableOver(events, "SKU-A"));
+        Assert.Equal(4, Available(events, "SKU-B"));
+        Assert.Empty(await MarkedAsync(silent));
+        await StopReplicaAsync(silent);
+    }
+
     /// <summary>The only replica, with WH-1, whose publisher runs only when the test calls it.</summary>
-    private async Task<(InventoryHost Host, Availability.AvailabilityPublisher Publisher)> StartSilentReplicaAsync()
+    private async Task<(InventoryHost Host, Availability.AvailabilityPublisher Publisher)> StartSilentReplicaAsync(int minSpacingMilliseconds = 0)
     {
         await StopReplicaAsync(Host);
-        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
+        var silent = await StartReplicaAsync(new Dictionary<string, string?>
+        {
+            ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000",
+            ["Inventory:AvailabilityMinSpacingMilliseconds"] = minSpacingMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         await silent.CreateLocationAsync("WH-1");
         return (silent, silent.App.App.Services.GetServices<IHostedService>().OfType<Availability.AvailabilityPublisher>().Single());
     }
