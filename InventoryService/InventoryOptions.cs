@@ -10,13 +10,6 @@ public sealed class InventoryOptions
 
     public int AvailabilityPublishBatchSize { get; set; } = 500;
 
-    /// <summary>
-    /// Least time between two events of one SKU. The first change after a quiet spell goes out in the next window; a
-    /// SKU that changes all the time is published at most this often, its latest numbers each time, so the channels'
-    /// pushes (and the partners' echoes of them) do not grow with the order rate.
-    /// </summary>
-    public int AvailabilityMinSpacingMilliseconds { get; set; } = 500;
-
     /// <summary>Longest a cached availability may live; bounds staleness when an invalidation is lost.</summary>
     public int CacheTtlSeconds { get; set; } = 5;
 

@@ -1,15 +1,16 @@
 using Distribution.Aspire.Contracts.Events.Inventory;
 using Distribution.Aspire.Messaging.Publishing;
+using Distribution.Aspire.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Distribution.Aspire.InventoryService.Availability;
 
 /// <summary>
-/// Coalesces availability changes: every change appends a mark for its SKU in its own transaction; every
-/// window (<see cref="InventoryOptions.AvailabilityPublishIntervalMilliseconds"/>) this takes the marked
+/// Coalesces availability changes: every change marks its SKU dirty in its own transaction; every
+/// window (<see cref="InventoryOptions.AvailabilityPublishIntervalMilliseconds"/>) this takes the dirty
 /// SKUs, computes their current numbers and publishes one <see cref="InventoryAvailabilityChanged"/>
-/// per SKU through the outbox, in one transaction that also deletes the marks it read. A burst of changes to a
+/// per SKU through the outbox, in one transaction that also clears the marks. A burst of changes to a
 /// SKU within a window is one event carrying the latest numbers. The marks live in Postgres, so
 /// nothing is lost across restarts; one replica publishes at a time (a transaction-scoped advisory
 /// lock), which keeps each SKU's sequence increasing with the freshness of its numbers.
@@ -49,7 +50,7 @@ internal sealed class AvailabilityPublisher(
         }
     }
 
-    /// <summary>Publishes one batch of marked SKUs; returns how many SKUs it took.</summary>
+    /// <summary>Publishes one batch of dirty SKUs; returns how many marks it took.</summary>
     internal async Task<int> PublishAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -63,26 +64,19 @@ internal sealed class AvailabilityPublisher(
             }
         }
 
-        // Marks are only ever inserted, so reading them locks nothing a stock change needs. Every mark read was
-        // committed before the positions are read below, so the numbers published cover its change; a mark
-        // committed later is not read, stays, and is published next window. So does the mark of a SKU published
-        // less than the minimum spacing ago.
-        var marks = new List<(string Sku, long[] Ids)>();
-        await using (var select = new NpgsqlCommand(
-            """
-            SELECT d.sku, array_agg(d.mark_id) FROM availability_dirty d
-            WHERE NOT EXISTS (SELECT 1 FROM availability_published p WHERE p.sku = d.sku AND p.published_at > now() - @spacing)
-            GROUP BY d.sku ORDER BY min(d.mark_id) LIMIT @limit
-            """,
-            connection,
-            transaction))
+        // Marks a stock change is bumping right now are skipped, not waited for: their transactions lock
+        // marks in their own order, so waiting could deadlock, and the next window publishes them anyway.
+        // The marks taken stay locked until this commits, and a stock change that bumps one waits (holding the
+        // positions every reservation of that SKU queues on), so everything after this read is one round trip.
+        var marks = new List<(string Sku, long Version)>();
+        var select = new NpgsqlBatchCommand("SELECT sku, version FROM availability_dirty ORDER BY sku LIMIT @limit FOR UPDATE SKIP LOCKED");
+        select.Parameters.AddWithValue("limit", options.Value.AvailabilityPublishBatchSize);
+        await using (var claim = connection.CreateClaim(transaction, select))
         {
-            select.Parameters.AddWithValue("spacing", TimeSpan.FromMilliseconds(options.Value.AvailabilityMinSpacingMilliseconds));
-            select.Parameters.AddWithValue("limit", options.Value.AvailabilityPublishBatchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await claim.ExecuteClaimReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                marks.Add((reader.GetString(0), reader.GetFieldValue<long[]>(1)));
+                marks.Add((reader.GetString(0), reader.GetInt64(1)));
             }
         }
 
@@ -114,7 +108,8 @@ internal sealed class AvailabilityPublisher(
             }
         }
 
-        // Every event and the clear in one round trip.
+        // Every event and the clear in one round trip. A mark whose version moved on covers a change this
+        // publication may not have seen: it stays.
         await using (var publish = bus.CreateBatch(transaction))
         {
             foreach (var snapshot in snapshots.Values.OrderBy(s => s.Sku, StringComparer.Ordinal))
@@ -122,9 +117,13 @@ internal sealed class AvailabilityPublisher(
                 publish.Publish(new InventoryAvailabilityChanged(snapshot.Sku, snapshot.Available, snapshot.Channels(options.Value.Channels), sequences[snapshot.Sku], now));
             }
 
-            publish.Add(new NpgsqlBatchCommand("DELETE FROM availability_dirty WHERE mark_id = ANY($1)")
+            publish.Add(new NpgsqlBatchCommand(
+                """
+                DELETE FROM availability_dirty d USING unnest($1::text[], $2::bigint[]) AS m(sku, version)
+                WHERE d.sku = m.sku AND d.version = m.version
+                """)
             {
-                Parameters = { new() { Value = marks.SelectMany(m => m.Ids).ToArray() } },
+                Parameters = { new() { Value = skus }, new() { Value = marks.Select(m => m.Version).ToArray() } },
             });
             await publish.ExecuteAsync(cancellationToken);
         }

@@ -148,8 +148,9 @@ public static class PositionStore
         };
 
     /// <summary>
-    /// Marks SKUs whose published availability is out of date, in the caller's transaction. Marks are appended,
-    /// never updated, so marking waits for no publication in progress (see <c>AvailabilityPublisher</c>).
+    /// Marks SKUs whose published availability is out of date, in the caller's transaction. The version bump
+    /// (rather than "insert if missing") takes the mark's row lock, so a publication running meanwhile cannot
+    /// delete a mark that covers a change it did not see.
     /// </summary>
     public static async Task MarkAvailabilityChangedAsync(NpgsqlTransaction transaction, IEnumerable<string> skus, StockChanges tracker, CancellationToken cancellationToken)
     {
@@ -162,7 +163,8 @@ public static class PositionStore
     private static NpgsqlBatchCommand MarkCommand(string[] sortedSkus) =>
         new(
             """
-            INSERT INTO availability_dirty (sku) SELECT unnest($1::text[])
+            INSERT INTO availability_dirty AS d (sku) SELECT s FROM unnest($1::text[]) s ORDER BY s
+            ON CONFLICT (sku) DO UPDATE SET version = d.version + 1, marked_at = now()
             """)
         {
             Parameters = { new() { Value = sortedSkus } },

@@ -163,19 +163,22 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
     }
 
     [Fact]
-    public async Task A_publication_leaves_a_change_still_in_flight_for_the_next_window()
+    public async Task A_publication_skips_a_mark_a_stock_change_holds_without_waiting_and_publishes_it_once_that_commits()
     {
-        var (silent, publisher) = await StartSilentReplicaAsync();
+        await StopReplicaAsync(Host);
+        var silent = await StartReplicaAsync(new Dictionary<string, string?> { ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000" });
+        var publisher = silent.App.App.Services.GetServices<IHostedService>().OfType<Availability.AvailabilityPublisher>().Single();
+        await silent.CreateLocationAsync("WH-1");
         await silent.AdjustAsync("SKU-A", "WH-1", 9);
         await silent.AdjustAsync("SKU-B", "WH-1", 4);
 
-        // A stock change on SKU-A that has moved the position and marked the SKU but not committed yet.
+        // A stock change on SKU-A that has moved the position and bumped the mark but not committed yet.
         await using var connection = await silent.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using var inFlight = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
         await using (var change = new Npgsql.NpgsqlCommand(
             """
             UPDATE positions SET on_hand = on_hand + 1 WHERE sku = 'SKU-A';
-            INSERT INTO availability_dirty (sku) VALUES ('SKU-A');
+            UPDATE availability_dirty SET version = version + 1 WHERE sku = 'SKU-A';
             """, connection, inFlight))
         {
             await change.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
@@ -183,105 +186,19 @@ public sealed class AvailabilityTests(TestServers servers) : InventoryTestBase(s
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(10));
-        Assert.Equal(2, await publisher.PublishAsync(limit.Token));
-        var first = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 2, what: "both SKUs published");
-        Assert.Equal(9, Available(first, "SKU-A"));
-        Assert.Equal(4, Available(first, "SKU-B"));
-        Assert.Empty(await MarkedAsync(silent));
+        Assert.Equal(1, await publisher.PublishAsync(limit.Token));
+        var first = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 1, what: "SKU-B published");
+        Assert.Equal(("SKU-B", 4), (first[0].Data.GetProperty("sku").GetString(), first[0].Data.GetProperty("available").GetInt32()));
+        Assert.Equal(["SKU-A"], await MarkedAsync(silent));
 
         await inFlight.CommitAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(["SKU-A"], await MarkedAsync(silent));
         Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
 
-        var events = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 3, what: "SKU-A published after its change");
-        Assert.Equal([9, 10], AvailableOver(events, "SKU-A"));
+        var events = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 2, what: "SKU-A published after its change");
+        Assert.Equal(10, events.Single(e => e.Data.GetProperty("sku").GetString() == "SKU-A").Data.GetProperty("available").GetInt32());
         Assert.Empty(await MarkedAsync(silent));
         await StopReplicaAsync(silent);
     }
-
-    [Fact]
-    public async Task A_stock_change_does_not_wait_for_a_publication_of_its_sku_in_progress()
-    {
-        var (silent, publisher) = await StartSilentReplicaAsync();
-        await silent.AdjustAsync("SKU-A", "WH-1", 9);
-        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
-        await silent.AdjustAsync("SKU-A", "WH-1", 1);
-
-        // The next publication has read SKU-A's marks and its numbers, and is held before its commit: it waits for
-        // the lock this test keeps on SKU-A's published sequence.
-        await using var connection = await silent.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
-        await using var hold = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await using (var command = new Npgsql.NpgsqlCommand("SELECT 1 FROM availability_published WHERE sku = 'SKU-A' FOR UPDATE", connection, hold))
-        {
-            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
-
-        var publishing = publisher.PublishAsync(TestContext.Current.CancellationToken);
-        await Eventually.ReachesAsync(
-            () => silent.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO availability_published%'"),
-            waiting => waiting == 1,
-            what: "the publication waiting before its commit");
-
-        // A reservation, a shipment or an adjustment of SKU-A meanwhile goes through; before, it queued on the mark
-        // the publication held, and every reservation of the SKU queued behind it on the positions.
-        await silent.AdjustAsync("SKU-A", "WH-1", 1).WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-
-        await hold.CommitAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(1, await publishing);
-        Assert.Equal(["SKU-A"], await MarkedAsync(silent));
-        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
-
-        var events = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 3, what: "the change made during the publication published");
-        Assert.Equal([9, 10, 11], AvailableOver(events, "SKU-A"));
-        Assert.Empty(await MarkedAsync(silent));
-        await StopReplicaAsync(silent);
-    }
-
-    [Fact]
-    public async Task A_sku_that_keeps_changing_is_published_at_most_once_per_spacing_with_its_latest_numbers()
-    {
-        var (silent, publisher) = await StartSilentReplicaAsync(minSpacingMilliseconds: 1500);
-        await silent.AdjustAsync("SKU-A", "WH-1", 9);
-        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
-        var published = DateTimeOffset.UtcNow;
-
-        await silent.AdjustAsync("SKU-A", "WH-1", 1);
-        await silent.AdjustAsync("SKU-A", "WH-1", 1);
-        await silent.AdjustAsync("SKU-B", "WH-1", 4);
-
-        // SKU-B has not been published lately: it goes now. SKU-A waits out the spacing, its marks kept.
-        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
-        Assert.True(DateTimeOffset.UtcNow - published < TimeSpan.FromMilliseconds(1500), "the second publication ran within the spacing");
-        Assert.Equal(["SKU-A", "SKU-A"], await MarkedAsync(silent));
-
-        await Task.Delay(TimeSpan.FromMilliseconds(1600), TestContext.Current.CancellationToken);
-        Assert.Equal(1, await publisher.PublishAsync(TestContext.Current.CancellationToken));
-
-        var events = await Eventually.ReachesAsync(() => silent.EventsAsync(AvailabilityChangedType), e => e.Count == 3, what: "SKU-A's latest numbers after the spacing");
-        Assert.Equal([9, 11], AvailableOver(events, "SKU-A"));
-        Assert.Equal(4, Available(events, "SKU-B"));
-        Assert.Empty(await MarkedAsync(silent));
-        await StopReplicaAsync(silent);
-    }
-
-    /// <summary>The only replica, with WH-1, whose publisher runs only when the test calls it.</summary>
-    private async Task<(InventoryHost Host, Availability.AvailabilityPublisher Publisher)> StartSilentReplicaAsync(int minSpacingMilliseconds = 0)
-    {
-        await StopReplicaAsync(Host);
-        var silent = await StartReplicaAsync(new Dictionary<string, string?>
-        {
-            ["Inventory:AvailabilityPublishIntervalMilliseconds"] = "600000",
-            ["Inventory:AvailabilityMinSpacingMilliseconds"] = minSpacingMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        await silent.CreateLocationAsync("WH-1");
-        return (silent, silent.App.App.Services.GetServices<IHostedService>().OfType<Availability.AvailabilityPublisher>().Single());
-    }
-
-    private static int Available(List<PublishedEvent> events, string sku) => AvailableOver(events, sku).Single();
-
-    /// <summary>The numbers published for one SKU, in publication order (its events share a partition).</summary>
-    private static List<int> AvailableOver(List<PublishedEvent> events, string sku) =>
-        [.. events.Where(e => e.Data.GetProperty("sku").GetString() == sku).Select(e => e.Data.GetProperty("available").GetInt32())];
 
     private static async Task<List<string>> MarkedAsync(InventoryHost host)
     {
