@@ -245,6 +245,49 @@ public sealed class OutboundTests(TestServers servers)
         Assert.Equal([("inventory:SKU-A", 5, true), ("inventory:SKU-B", 7, true)], queued);
     }
 
+    [Fact]
+    public async Task Rescheduling_a_failed_batch_does_not_wait_on_a_quantity_a_handler_is_replacing()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var connectionString = await servers.CreateDatabaseAsync("shopify");
+        await (await ShopifyHost.StartAsync(ShopifyHost.Settings(connectionString, servers.RedisConnectionString, "shopify-reschedule", new Uri("http://127.0.0.1:9"), null))).DisposeAsync();
+        await using var database = Npgsql.NpgsqlDataSource.Create(connectionString);
+        var queue = new OutboundQueue(database);
+        await EnqueueAsync(database, new SetInventoryCommand("SKU-A", 1, 1), cancellationToken);
+        await EnqueueAsync(database, new SetInventoryCommand("SKU-B", 1, 1), cancellationToken);
+        var failed = await queue.LeaseInventoryAsync(TimeSpan.FromMinutes(5), 250, cancellationToken);
+
+        // Shopify is down; meanwhile a handler's batch is replacing A's quantity.
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var handler = await connection.BeginTransactionAsync(cancellationToken);
+        await OutboundQueue.EnqueueInventoryAsync(new SetInventoryCommand("SKU-A", 5, 2), connection, handler, cancellationToken);
+
+        var rescheduling = queue.RescheduleAsync(failed, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), "shopify down", cancellationToken);
+
+        await Eventually.ReachesAsync(() => AttemptsAsync(database, "inventory:SKU-B"), n => n == 1, TimeSpan.FromSeconds(5), "B rescheduled while A is held");
+        await OutboundQueue.EnqueueInventoryAsync(new SetInventoryCommand("SKU-B", 7, 2), connection, handler, cancellationToken);
+        Assert.False(rescheduling.IsCompleted, "A waits for the handler's commit");
+        await handler.CommitAsync(cancellationToken);
+        await rescheduling.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+        Assert.Equal(1, await AttemptsAsync(database, "inventory:SKU-A"));
+        Assert.Equal(1, await AttemptsAsync(database, "inventory:SKU-B"));
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT count(*) FROM outbound_commands WHERE leased_until IS NOT NULL"));
+    }
+
+    private static async Task<int> AttemptsAsync(Npgsql.NpgsqlDataSource database, string key)
+    {
+        await using var command = database.CreateCommand("SELECT attempts FROM outbound_commands WHERE coalesce_key = @key");
+        command.Parameters.AddWithValue("key", key);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> ScalarAsync(Npgsql.NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task EnqueueAsync(Npgsql.NpgsqlDataSource database, SetInventoryCommand command, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -135,15 +135,7 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
             """);
         command.Parameters.AddWithValue("ids", leased.Select(l => l.CommandId).ToArray());
         command.Parameters.AddWithValue("versions", leased.Select(l => l.Version).ToArray());
-        var done = new HashSet<long>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                done.Add(reader.GetInt64(0));
-            }
-        }
-
+        var done = await CommandIdsAsync(command, cancellationToken);
         foreach (var held in leased.Where(l => !done.Contains(l.CommandId)))
         {
             await CompleteAsync(held, null, cancellationToken);
@@ -174,19 +166,55 @@ public sealed class OutboundQueue(NpgsqlDataSource database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Back to the queue after a transient failure, each command with back-off by its own attempts: <paramref name="first"/> doubling, at most <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Back to the queue after a transient failure, each command with back-off by its own attempts: <paramref name="first"/>
+    /// doubling, at most <paramref name="max"/>. Like <see cref="CompleteAsync(IReadOnlyList{LeasedCommand}, CancellationToken)"/>,
+    /// the rows free now go in one statement that never waits and each row a handler holds on its own: a failed batch
+    /// is most likely during an outage, while handlers keep replacing the same quantities.
+    /// </summary>
     public async Task RescheduleAsync(IReadOnlyList<LeasedCommand> leased, TimeSpan first, TimeSpan max, string error, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
-            UPDATE outbound_commands SET attempts = attempts + 1, leased_until = NULL, last_error = @error, updated_at = now(),
-                next_attempt_at = now() + LEAST(@first * power(2, LEAST(attempts, 20)), @max)
-            WHERE command_id = ANY(@ids)
-            """);
-        command.Parameters.AddWithValue("ids", leased.Select(l => l.CommandId).ToArray());
-        command.Parameters.AddWithValue("first", first);
-        command.Parameters.AddWithValue("max", max);
-        command.Parameters.AddWithValue("error", error);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        const string Backoff =
+            "attempts = attempts + 1, leased_until = NULL, last_error = @error, updated_at = now(), next_attempt_at = now() + LEAST(@first * power(2, LEAST(attempts, 20)), @max)";
+        NpgsqlCommand Command(string sql, long[] ids)
+        {
+            var command = database.CreateCommand(sql);
+            command.Parameters.AddWithValue("ids", ids);
+            command.Parameters.AddWithValue("first", first);
+            command.Parameters.AddWithValue("max", max);
+            command.Parameters.AddWithValue("error", error);
+            return command;
+        }
+
+        HashSet<long> done;
+        await using (var free = Command(
+            $"""
+            WITH free AS (SELECT command_id FROM outbound_commands WHERE command_id = ANY(@ids) ORDER BY command_id FOR UPDATE SKIP LOCKED),
+            moved AS (UPDATE outbound_commands SET {Backoff} WHERE command_id IN (SELECT command_id FROM free))
+            SELECT command_id FROM free
+            """,
+            [.. leased.Select(l => l.CommandId)]))
+        {
+            done = await CommandIdsAsync(free, cancellationToken);
+        }
+
+        foreach (var held in leased.Where(l => !done.Contains(l.CommandId)))
+        {
+            await using var one = Command($"UPDATE outbound_commands SET {Backoff} WHERE command_id = ANY(@ids)", [held.CommandId]);
+            await one.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<HashSet<long>> CommandIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
     }
 
     /// <summary>Parks a quantity update whose SKU is not in the map; mapping the SKU revives it. A value that replaced it during the attempt is tried next instead.</summary>
