@@ -206,16 +206,10 @@ public sealed class OutboundTests(TestServers servers)
     [Fact]
     public async Task Completing_a_sent_batch_does_not_wait_on_a_quantity_a_handler_is_replacing()
     {
-        // The adapter's schema without the adapter's worker: this test plays the worker and a handler.
         var cancellationToken = TestContext.Current.CancellationToken;
-        var connectionString = await servers.CreateDatabaseAsync("shopify");
-        await (await ShopifyHost.StartAsync(ShopifyHost.Settings(connectionString, servers.RedisConnectionString, "shopify-complete", new Uri("http://127.0.0.1:9"), null))).DisposeAsync();
-        await using var database = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var database = await QueueOnlyAsync("shopify-complete");
         var queue = new OutboundQueue(database);
-        await EnqueueAsync(database, new SetInventoryCommand("SKU-A", 1, 1), cancellationToken);
-        await EnqueueAsync(database, new SetInventoryCommand("SKU-B", 1, 1), cancellationToken);
-        var sent = await queue.LeaseInventoryAsync(TimeSpan.FromMinutes(5), 250, cancellationToken);
-        Assert.Equal(2, sent.Count);
+        var sent = await LeaseTwoQuantitiesAsync(database, queue, cancellationToken);
 
         // While Shopify answered, a handler's batch replaced A's quantity and has not committed.
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -249,13 +243,9 @@ public sealed class OutboundTests(TestServers servers)
     public async Task Rescheduling_a_failed_batch_does_not_wait_on_a_quantity_a_handler_is_replacing()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var connectionString = await servers.CreateDatabaseAsync("shopify");
-        await (await ShopifyHost.StartAsync(ShopifyHost.Settings(connectionString, servers.RedisConnectionString, "shopify-reschedule", new Uri("http://127.0.0.1:9"), null))).DisposeAsync();
-        await using var database = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var database = await QueueOnlyAsync("shopify-reschedule");
         var queue = new OutboundQueue(database);
-        await EnqueueAsync(database, new SetInventoryCommand("SKU-A", 1, 1), cancellationToken);
-        await EnqueueAsync(database, new SetInventoryCommand("SKU-B", 1, 1), cancellationToken);
-        var failed = await queue.LeaseInventoryAsync(TimeSpan.FromMinutes(5), 250, cancellationToken);
+        var failed = await LeaseTwoQuantitiesAsync(database, queue, cancellationToken);
 
         // Shopify is down; meanwhile a handler's batch is replacing A's quantity.
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -286,6 +276,24 @@ public sealed class OutboundTests(TestServers servers)
     {
         await using var command = database.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The adapter's schema without the adapter's worker: the test plays the worker and a handler.</summary>
+    private async Task<Npgsql.NpgsqlDataSource> QueueOnlyAsync(string keyPrefix)
+    {
+        var connectionString = await servers.CreateDatabaseAsync("shopify");
+        await (await ShopifyHost.StartAsync(ShopifyHost.Settings(connectionString, servers.RedisConnectionString, keyPrefix, new Uri("http://127.0.0.1:9"), null))).DisposeAsync();
+        return Npgsql.NpgsqlDataSource.Create(connectionString);
+    }
+
+    /// <summary>Quantities for SKU-A and SKU-B queued and leased, as the worker does before its call.</summary>
+    private static async Task<IReadOnlyList<LeasedCommand>> LeaseTwoQuantitiesAsync(Npgsql.NpgsqlDataSource database, OutboundQueue queue, CancellationToken cancellationToken)
+    {
+        await EnqueueAsync(database, new SetInventoryCommand("SKU-A", 1, 1), cancellationToken);
+        await EnqueueAsync(database, new SetInventoryCommand("SKU-B", 1, 1), cancellationToken);
+        var leased = await queue.LeaseInventoryAsync(TimeSpan.FromMinutes(5), 250, cancellationToken);
+        Assert.Equal(2, leased.Count);
+        return leased;
     }
 
     private static async Task EnqueueAsync(Npgsql.NpgsqlDataSource database, SetInventoryCommand command, CancellationToken cancellationToken)
