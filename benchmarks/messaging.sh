@@ -88,7 +88,8 @@ report="benchmarks/results/messaging-$(date -u +%Y-%m-%d).md"
   echo "p50 $(value latency_p50_ms) ms, p90 $(value latency_p90_ms) ms, p99 $(value latency_p99_ms) ms, max $(value latency_max_ms) ms (target p99 ≤ 5 ms)."
   echo "CPU per event over that phase: $(value paced_cpu_us_per_event_benchmark) µs in the benchmark process (publishers, relay, consumer),"
   echo "$(value paced_cpu_us_per_event_postgres) µs in PostgreSQL, $(value paced_cpu_us_per_event_redis) µs in Redis; $(value paced_database_round_trips_per_event) round trips to PostgreSQL"
-  echo "(the benchmark's own count of finished events included)."
+  echo "(the benchmark's own count of finished events included). Context switches per event: $(value paced_context_switches_per_event_benchmark)"
+  echo "in the benchmark process, $(value paced_context_switches_per_event_postgres) in PostgreSQL (each hand-off between threads or processes is one)."
   echo
   echo "Slowest event handled in each second of that phase, ms: $(value paced_max_ms_by_second)."
   echo "PostgreSQL from 5 s before the phase to its end (times from its start): $(server_maintenance_between "$work/servers/pglog/postgres.log" \

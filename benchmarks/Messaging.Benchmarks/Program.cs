@@ -88,6 +88,7 @@ var handledRate = events / handledClock.Elapsed.TotalSeconds;
 latencies.Clear();
 var total = rate * seconds;
 var cpuBefore = ProcessCpu.Snapshot();
+var switchesBefore = ContextSwitches.Snapshot();
 var roundTripsBefore = Interlocked.Read(ref databaseRoundTrips);
 var pacedStartedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 var pacedStarted = Stopwatch.GetTimestamp();
@@ -108,6 +109,7 @@ for (var i = 0; i < total; i++)
 await Task.WhenAll(inFlight);
 await WaitForEffectsAsync(warmup + events + total);
 var cpu = ProcessCpu.Snapshot() - cpuBefore;
+var switches = ContextSwitches.Snapshot() - switchesBefore;
 var roundTrips = Interlocked.Read(ref databaseRoundTrips) - roundTripsBefore;
 var sorted = latencies.Select(latency => latency.Ms).Order().ToArray();
 var secondsMax = latencies
@@ -134,6 +136,8 @@ Console.WriteLine($"paced_database_round_trips_per_event={(double)roundTrips / t
 Console.WriteLine($"paced_cpu_us_per_event_benchmark={cpu.Benchmark.TotalMicroseconds / total:0}");
 Console.WriteLine($"paced_cpu_us_per_event_postgres={cpu.Postgres.TotalMicroseconds / total:0}");
 Console.WriteLine($"paced_cpu_us_per_event_redis={cpu.Redis.TotalMicroseconds / total:0}");
+Console.WriteLine($"paced_context_switches_per_event_benchmark={(double)switches.Benchmark / total:0.0}");
+Console.WriteLine($"paced_context_switches_per_event_postgres={(double)switches.Postgres / total:0.0}");
 return 0;
 
 async Task PublishAsync(string key, int sequence)
