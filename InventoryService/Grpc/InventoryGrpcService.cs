@@ -3,6 +3,7 @@ using Distribution.Aspire.InventoryService.Availability;
 using Distribution.Aspire.InventoryService.Items;
 using Distribution.Aspire.InventoryService.Reservations;
 using Distribution.Aspire.InventoryService.Stock;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,6 @@ public sealed class InventoryGrpcService(
     IOptions<InventoryOptions> options,
     TimeProvider time) : Inventory.InventoryBase
 {
-    public const string CodeTrailer = "error-code";
-
     public override Task<ReserveOrderResponse> ReserveOrder(ReserveOrderRequest request, ServerCallContext context) => GuardAsync(async () =>
     {
         var command = new ReserveCommand(
@@ -188,7 +187,7 @@ public sealed class InventoryGrpcService(
                 InventoryErrorKind.Conflict or InventoryErrorKind.Unprocessable => StatusCode.FailedPrecondition,
                 _ => StatusCode.InvalidArgument,
             };
-            throw new RpcException(new Status(status, ex.Message), new Metadata { { CodeTrailer, ex.Code } });
+            throw GrpcRefusal.Create(status, ex.Code, ex.Message);
         }
     }
 }

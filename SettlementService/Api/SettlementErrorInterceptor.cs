@@ -1,4 +1,5 @@
 using Distribution.Aspire.SettlementService.Domain;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -7,8 +8,6 @@ namespace Distribution.Aspire.SettlementService.Api;
 /// <summary>A refusal becomes a gRPC status with the stable code in the <c>error-code</c> trailer, as the order service does.</summary>
 public sealed class SettlementErrorInterceptor : Interceptor
 {
-    public const string CodeTrailer = "error-code";
-
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -25,8 +24,7 @@ public sealed class SettlementErrorInterceptor : Interceptor
                 RejectionKind.Forbidden => StatusCode.PermissionDenied,
                 _ => StatusCode.InvalidArgument,
             };
-            var message = rejected.Message.Length <= 2000 ? rejected.Message : rejected.Message[..2000];
-            throw new RpcException(new Status(status, message), new Metadata { { CodeTrailer, rejected.Code } });
+            throw GrpcRefusal.Create(status, rejected.Code, rejected.Message);
         }
     }
 }

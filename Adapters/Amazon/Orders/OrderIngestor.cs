@@ -1,3 +1,4 @@
+using Distribution.Aspire.ServiceDefaults.Errors;
 using System.Text.Json;
 using Distribution.Aspire.Adapters.Amazon.Exceptions;
 using Distribution.Aspire.Adapters.Amazon.Notifications;
@@ -61,7 +62,7 @@ public sealed class OrderIngestor(
         }
         catch (RpcException ex) when (IsRefusal(ex.StatusCode))
         {
-            var code = ex.Trailers.GetValue("error-code") is { Length: > 0 } refusal ? refusal : AmazonProblemCodes.OrderRejected;
+            var code = GrpcRefusal.CodeOf(ex) ?? AmazonProblemCodes.OrderRejected;
             await FailAsync(ids, code, amazonOrderId, $"OrderService refused the order: {ex.Status.Detail}", Serialize(order), cancellationToken);
         }
         catch (SpApiException ex) when (!ex.IsTransient)

@@ -1,3 +1,4 @@
+using Distribution.Aspire.ServiceDefaults.Errors;
 using System.Security.Cryptography;
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.SkuMapping;
@@ -22,8 +23,6 @@ namespace Distribution.Aspire.Adapters.Shopify.Orders;
 /// </summary>
 public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient orders, ShopifyTelemetry telemetry, IOptions<ShopifyOptions> options, ILogger<OrderFactProcessor> logger)
 {
-    public const string ErrorCodeTrailer = "error-code";
-
     public async Task<ProcessingResult> ProcessAsync(DeliveryContext context, CancellationToken cancellationToken)
     {
         var delivery = context.Delivery;
@@ -166,7 +165,7 @@ public sealed class OrderFactProcessor(Contracts.Orders.V1.Orders.OrdersClient o
         ex.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.AlreadyExists or StatusCode.OutOfRange;
 
     private static string RefusalCode(RpcException ex) =>
-        ex.Trailers.GetValue(ErrorCodeTrailer) is { Length: > 0 and <= 64 } code ? code : ShopifyCodes.OrderRejected;
+        GrpcRefusal.CodeOf(ex) is { Length: <= 64 } code ? code : ShopifyCodes.OrderRejected;
 
     private sealed record OrderState(DateTimeOffset? LastUpdatedAt, DateTimeOffset? CancelledAt, byte[]? LastSubmitted);
 }

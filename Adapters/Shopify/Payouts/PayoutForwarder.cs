@@ -1,5 +1,6 @@
 using Distribution.Aspire.Adapters.Shopify.Outbound;
 using Distribution.Aspire.Contracts.Settlements.V1;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,7 +24,7 @@ public sealed class PayoutForwarder(Settlements.SettlementsClient settlements, I
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
         {
-            return OutboundResult.Refused(ex.Trailers.GetValue("error-code") ?? ShopifyCodes.ProcessingFailed, ex.Status.Detail);
+            return OutboundResult.Refused(GrpcRefusal.CodeOf(ex) ?? ShopifyCodes.ProcessingFailed, ex.Status.Detail);
         }
 
         return OutboundResult.Done(response.Duplicate ? "duplicate" : "forwarded", async (connection, transaction) =>

@@ -1,3 +1,4 @@
+using Distribution.Aspire.ServiceDefaults.Errors;
 using System.Text.Json;
 using Distribution.Aspire.Adapters.ThreePL.Edi;
 using Distribution.Aspire.Adapters.ThreePL.Events;
@@ -31,7 +32,6 @@ public sealed class InboundApplier(
     TimeProvider time,
     ILogger<InboundApplier> logger) : BackgroundService
 {
-    private const string ErrorCodeTrailer = "error-code";
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
     private sealed record WorkItem(long WorkId, long DocumentId, string PartnerId, string Kind, string Reference, int Attempts, string Body, DateTimeOffset ReceivedAt);
@@ -108,7 +108,7 @@ public sealed class InboundApplier(
                     }
                     catch (RpcException ex) when (!IsTransient(ex.StatusCode) && !cancellationToken.IsCancellationRequested)
                     {
-                        var code = ex.Trailers.GetValue(ErrorCodeTrailer);
+                        var code = GrpcRefusal.CodeOf(ex);
                         refusals.Add($"{Describe(command)} refused: {ex.StatusCode}{(code is null ? string.Empty : $" ({code})")}: {ex.Status.Detail}");
                     }
                 }

@@ -1,4 +1,5 @@
 using Distribution.Aspire.FulfillmentService.Domain;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -10,9 +11,6 @@ namespace Distribution.Aspire.FulfillmentService.Api.Grpc;
 /// </summary>
 public sealed class FulfillmentErrorInterceptor : Interceptor
 {
-    public const string CodeTrailer = "error-code";
-    public const string FieldTrailer = "error-field";
-
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -29,13 +27,7 @@ public sealed class FulfillmentErrorInterceptor : Interceptor
                 RejectionKind.Unavailable => StatusCode.Unavailable,
                 _ => StatusCode.InvalidArgument,
             };
-            var trailers = new Metadata { { CodeTrailer, rejected.Code } };
-            if (rejected.Field is not null)
-            {
-                trailers.Add(FieldTrailer, rejected.Field);
-            }
-
-            throw new RpcException(new Status(status, rejected.Message), trailers);
+            throw GrpcRefusal.Create(status, rejected.Code, rejected.Message, rejected.Field);
         }
     }
 }
