@@ -4,7 +4,7 @@
 # through the gateway's admin API, then signed Shopify orders/create webhooks through the gateway at stepped rates
 # (open loop, fixed schedule). Per step: orders accepted per second and whether the backlog drains; scheduled send →
 # order received / accepted p50/p95/p99 (from ordersdb's status history); stock change → channel acknowledged p50/p99
-# (the Shopify and Amazon sandboxes' own timestamps); the topology's summed resident memory, sampled every second.
+# (the Shopify and Amazon sandboxes' own timestamps); the topology's summed resident memory, sampled every five seconds.
 # Then the side-by-side ratios of gateway.sh, messaging.sh and orders.sh (re-run by default; with --quick, copied from
 # their latest results unless --with-ratios is given).
 # Writes benchmarks/results/topology-<UTC date>.md with the machine description. Loopback only.

@@ -290,7 +290,7 @@ public sealed class LoadBench(Topology topology, ShopifyWebhooks webhooks, Npgsq
         text.AppendLine();
         text.AppendLine("Latency is measured from the scheduled send time (open loop) to the order's own status-history rows in ordersdb (same host clock). "
             + "Channel acknowledged = the sandbox shop's `LastToldAt` / the Amazon sandbox's `UpdatedAt` for the new quantity of a probe SKU that no order uses, after an admin stock adjustment through the gateway; a probe miss is a change not seen within 15 s. "
-            + "Memory is sampled every second over every process of the topology (DCP, services, sandbox, postgres and its backends, redis-server).");
+            + "Memory is sampled every five seconds over every process of the topology (DCP, services, sandbox, postgres and its backends, redis-server).");
         return text.ToString();
     }
 
