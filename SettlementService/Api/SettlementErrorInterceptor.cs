@@ -1,5 +1,5 @@
-using Distribution.Aspire.SettlementService.Domain;
 using Distribution.Aspire.ServiceDefaults.Errors;
+using Distribution.Aspire.SettlementService.Domain;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 

@@ -6,7 +6,7 @@ namespace Distribution.Aspire.Messaging.Benchmarks;
 /// <summary>
 /// Context switches so far: this process's (every thread's, exited ones included, from getrusage) and every PostgreSQL
 /// process's. A hand-off between threads or processes costs a switch, so the count per event says how many hops the
-/// event path makes, whatever else the host is doing.
+/// event path makes (fewer when a consumer that fell behind handles bigger batches).
 /// </summary>
 internal readonly record struct ContextSwitches(long Benchmark, long Postgres)
 {

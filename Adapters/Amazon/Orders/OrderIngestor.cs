@@ -1,10 +1,10 @@
-using Distribution.Aspire.ServiceDefaults.Errors;
 using System.Text.Json;
 using Distribution.Aspire.Adapters.Amazon.Exceptions;
 using Distribution.Aspire.Adapters.Amazon.Notifications;
 using Distribution.Aspire.Adapters.Amazon.SpApi;
 using Distribution.Aspire.Contracts.Events.Orders;
 using Distribution.Aspire.Contracts.Orders.V1;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Grpc.Core;
 using Npgsql;
 using Polly.CircuitBreaker;

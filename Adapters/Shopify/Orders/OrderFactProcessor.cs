@@ -1,9 +1,9 @@
-using Distribution.Aspire.ServiceDefaults.Errors;
 using System.Security.Cryptography;
 using Distribution.Aspire.Adapters.Shopify.Exceptions;
 using Distribution.Aspire.Adapters.Shopify.SkuMapping;
 using Distribution.Aspire.Adapters.Shopify.Webhooks;
 using Distribution.Aspire.Contracts.Orders.V1;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using Distribution.Aspire.ServiceDefaults.Errors;
 using System.Text.Json;
 using Distribution.Aspire.Adapters.ThreePL.Edi;
 using Distribution.Aspire.Adapters.ThreePL.Events;
@@ -6,6 +5,7 @@ using Distribution.Aspire.Adapters.ThreePL.Inbound;
 using Distribution.Aspire.Adapters.ThreePL.Storage;
 using Distribution.Aspire.Contracts.Fulfillment.V1;
 using Distribution.Aspire.Contracts.Inventory.V1;
+using Distribution.Aspire.ServiceDefaults.Errors;
 using Distribution.Aspire.ServiceDefaults.Persistence;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
