@@ -50,16 +50,45 @@ for db in "${databases[@]}"; do
 done
 as_owner "$bin/pg_ctl" -D "$data_dir" -w -s stop -m fast
 
-# SIGTERM means "smart" shutdown to postgres (wait for every client to leave), so a stop request is
-# forwarded as SIGINT ("fast"); --pdeathsig stops postgres too if this script is killed outright.
-setpriv --pdeathsig INT "${owner[@]:1}" "$bin/postgres" -D "$data_dir" \
-  -c listen_addresses=127.0.0.1 -p "$port" -c unix_socket_directories="$socket_dir" \
-  -c max_connections=300 -c shared_buffers=256MB &
-server=$!
-trap 'kill -INT "$server" 2>/dev/null || true' TERM INT
+# The server runs in a session of its own (pg_ctl start detaches it), outside this script's process tree. To stop
+# a resource, DCP first lists the whole process tree under it, and with a hundred-odd backends on a loaded machine
+# that listing took 13 of the ~15 s DCP allows a stop, so restarting postgres from the dashboard failed under load
+# (benchmarks/results/faults-2026-11-30.md). The tree is now this script and a sleep or two.
+# pg_ctl sends the server's log to this script's output, where DCP collects it for the dashboard.
+as_owner "$bin/pg_ctl" -D "$data_dir" -w -t 300 -s \
+  -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$socket_dir -c max_connections=300 -c shared_buffers=256MB" \
+  start
+server=$(head -n 1 "$data_dir/postmaster.pid")
+
+# Killed outright, this script cannot stop the server; a watcher that the kernel signals when this script dies does.
+setpriv --pdeathsig TERM bash -c 'trap "kill -INT $0 2>/dev/null; exit 0" TERM; while :; do sleep 5 & wait $!; done' "$server" &
+watcher=$!
+disown "$watcher"
+
+# kill -0 also succeeds for a zombie, and whoever inherits the detached server may reap it late.
+server_running() {
+  local key value
+  while read -r key value _; do
+    if [ "$key" = "State:" ]; then
+      [ "$value" != Z ] && [ "$value" != X ]
+      return
+    fi
+  done 2>/dev/null <"/proc/$server/status"
+}
+
+# SIGTERM means "smart" shutdown to postgres (wait for every client to leave), so a stop request is forwarded as
+# SIGINT ("fast"). A stop that was asked for ends with status 0; a server that ended by itself, with 1.
+stopping=false
+trap 'stopping=true; kill -INT "$server" 2>/dev/null || true' TERM INT
 echo "PostgreSQL serving on 127.0.0.1:$port (data in $data_dir)"
-status=0
-while kill -0 "$server" 2>/dev/null; do
-  wait "$server" || status=$?
+while server_running; do
+  if $stopping; then sleep 0.1; else sleep 2 & wait $! || true; fi
 done
-exit "$status"
+# Its job is done; SIGKILL, because its SIGTERM would signal a server that is gone.
+kill -KILL "$watcher" 2>/dev/null || true
+if $stopping; then
+  echo "PostgreSQL stopped"
+  exit 0
+fi
+echo "PostgreSQL ended without being asked to stop; its log is above" >&2
+exit 1
