@@ -60,10 +60,15 @@ as_owner "$bin/pg_ctl" -D "$data_dir" -w -t 300 -s \
   start
 server=$(head -n 1 "$data_dir/postmaster.pid")
 
-# Killed outright, this script cannot stop the server; a watcher that the kernel signals when this script dies does.
-setpriv --pdeathsig TERM bash -c 'trap "kill -INT $0 2>/dev/null; exit 0" TERM; while :; do sleep 5 & wait $!; done' "$server" &
-watcher=$!
-disown "$watcher"
+# Killed outright, this script cannot stop the server. The reader of this pipe can: the kernel closes the script's end
+# however it dies, and unless the script said "done" first, the reader stops the server. (A watcher told by a
+# parent-death signal could miss a kill that came before it had set its trap.)
+exec {keepalive}> >(if ! read -r word || [ "$word" != done ]; then
+  kill -INT "$server" 2>/dev/null
+  # The server removes its socket as it stops; the folder goes after it, as the EXIT trap would have done.
+  for _ in $(seq 600); do [ -e "$socket_dir/.s.PGSQL.$port" ] || break; sleep 0.1; done
+  rm -rf "$socket_dir"
+fi)
 
 # kill -0 also succeeds for a zombie, and whoever inherits the detached server may reap it late.
 server_running() {
@@ -82,10 +87,10 @@ stopping=false
 trap 'stopping=true; kill -INT "$server" 2>/dev/null || true' TERM INT
 echo "PostgreSQL serving on 127.0.0.1:$port (data in $data_dir)"
 while server_running; do
-  if $stopping; then sleep 0.1; else sleep 2 & wait $! || true; fi
+  if $stopping; then sleep 0.1 {keepalive}>&-; else sleep 2 {keepalive}>&- & wait $! || true; fi
 done
-# Its job is done; SIGKILL, because its SIGTERM would signal a server that is gone.
-kill -KILL "$watcher" 2>/dev/null || true
+trap '' PIPE
+echo done >&"$keepalive" 2>/dev/null || true
 if $stopping; then
   echo "PostgreSQL stopped"
   exit 0
