@@ -3,9 +3,10 @@
 # at --rate orders/s (every webhook delivered twice, some orders/updated before their orders/create, refused deliveries retried with
 # back-off as Shopify does) while, in turn, each service (orderservice, inventoryservice, fulfillmentservice,
 # shopify-adapter, threepl-adapter, gateway) is SIGKILLed and restarted, Redis and Postgres are restarted, and the
-# sandbox shop is down for 30 s. Then the load stops, the topology quiesces and a reconciliation proves: zero orders
-# lost, zero duplicated, every channel's quantity equal to inventory's truth, zero oversold units, no event left in an
-# outbox or dead letters. Writes benchmarks/results/faults-<UTC date>.md; exits non-zero when a check fails.
+# sandbox shop, then the sandbox 3PL, is down for 30 s; the 3PL posts every document and event twice, out of order.
+# Then the load stops, the topology quiesces and a reconciliation proves: zero orders lost, zero duplicated, every
+# channel's quantity equal to inventory's truth, zero oversold units, every shipment in the ERP exactly once, no
+# event left in an outbox or dead letters. Writes benchmarks/results/faults-<UTC date>.md; exits non-zero when a check fails.
 # Usage: benchmarks/faults.sh [--quick] [--rate N]   (--quick: shorter pauses between faults; --rate: orders/s, default 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,8 +10,9 @@ namespace Distribution.Aspire.Topology.Benchmarks;
 
 /// <summary>
 /// Steady webhook load (every webhook delivered twice, some orders/updated before their orders/create, refused
-/// deliveries retried with back-off as Shopify does) while each service is SIGKILLed and restarted, Redis and
-/// Postgres are restarted and the sandbox shop is down for a while; then a reconciliation of what came out.
+/// deliveries retried with back-off as Shopify does; the 3PL posting every shipping document and tracking event twice,
+/// delivered before in transit) while each service is SIGKILLed and restarted, Redis and Postgres are restarted and
+/// the sandbox shop and the sandbox 3PL are each down for a while; then a reconciliation of what came out.
 /// </summary>
 public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, NpgsqlDataSource orders, IReadOnlyList<string> orderSkus, string probeSku, int rate, string repositoryRoot)
 {
@@ -28,6 +29,8 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
     // to follow through every fault; quiescence is checked every 5 s (each check reads nine databases).
     private static readonly TimeSpan StockChangeInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan QuiescencePoll = TimeSpan.FromSeconds(5);
+    private static readonly object ThreePLDuplicatesOutOfOrder = new { duplicates = true, outOfOrder = true };
+    private static readonly string[] ShippedProgress = ["shipped", "in_transit", "out_for_delivery", "delivered"];
 
     private readonly ConcurrentBag<string> _log = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -37,6 +40,8 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
     public async Task<(string Report, bool Passed)> RunAsync(bool quick, CancellationToken cancellation)
     {
         var settle = TimeSpan.FromSeconds(quick ? 5 : 10);
+        await topology.PutThreePLFaultsAsync(ThreePLDuplicatesOutOfOrder, cancellation);
+        Note("3PL sandbox: every document and event it posts is posted twice, and delivered comes before in transit");
         using var loadStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var load = LoadAsync(loadStop.Token);
         var stock = StockChangesAsync(loadStop.Token);
@@ -56,6 +61,8 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         }
 
         faults.Add(await ShopOutageAsync(TimeSpan.FromSeconds(30), cancellation));
+        await Task.Delay(settle, cancellation);
+        faults.Add(await ThreePLOutageAsync(TimeSpan.FromSeconds(30), cancellation));
         await Task.Delay(settle, cancellation);
 
         Note("stopping load; waiting for the partner's retries to finish");
@@ -255,6 +262,16 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         return new FaultRecord("Shopify sandbox down", true, "sandbox fault control `outage`", length);
     }
 
+    private async Task<FaultRecord> ThreePLOutageAsync(TimeSpan length, CancellationToken cancellation)
+    {
+        Note("3PL sandbox: outage on (every call the 3PL adapter makes answers 503)");
+        await topology.PutThreePLFaultsAsync(new { down = true, duplicates = true, outOfOrder = true }, cancellation);
+        await Task.Delay(length, cancellation);
+        await topology.PutThreePLFaultsAsync(ThreePLDuplicatesOutOfOrder, cancellation);
+        Note("3PL sandbox: outage off");
+        return new FaultRecord("3PL sandbox down", true, "sandbox fault control `down`", length);
+    }
+
     private ResourceCommandService Commands => topology.App.Services.GetRequiredService<ResourceCommandService>();
 
     private async Task<bool> WaitHealthyAsync(string resource, CancellationToken cancellation)
@@ -315,13 +332,17 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             }
 
             var mismatches = (await ChannelMismatchesAsync(cancellation)).Count;
-            if (missing == 0 && waiting == 0 && outboxes == 0 && mismatches == 0)
+            var shipments = await ShipmentsAsync(cancellation);
+            var unposted = Math.Abs(shipments.ThreePLShipped - shipments.Shipped.Count) + shipments.NotOnOrder.Count + shipments.NotInErp.Count;
+            if (missing == 0 && waiting == 0 && outboxes == 0 && mismatches == 0 && shipments.NotShipped == 0 && unposted == 0)
             {
                 Note($"quiet after {(_clock.Elapsed - started).TotalSeconds:0} s");
                 return _clock.Elapsed - started;
             }
 
-            Note($"waiting: {missing} orders missing, {waiting} not yet accepted, {outboxes} outbox rows older than 30 s, {mismatches} channel quantities off");
+            Note($"waiting: {missing} orders missing, {waiting} not yet accepted, {outboxes} outbox rows older than 30 s, {mismatches} channel quantities off, "
+                + $"{shipments.NotShipped} shipments not shipped yet, {shipments.ThreePLShipped} shipped by the 3PL, {shipments.Shipped.Count} shipped in fulfillment, "
+                + $"{shipments.NotOnOrder.Count} of them not on their order yet, {shipments.NotInErp.Count} not in the ERP yet");
             await Task.Delay(QuiescencePoll, cancellation);
         }
 
@@ -395,6 +416,18 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         checks.Add(new Check("zero oversold units", oversold == 0 && ledgerOff == 0 && heldVersusReserved == 0,
             $"{oversold} positions with reserved > on hand; {ledgerOff} positions differing from their ledger; {heldVersusReserved} positions whose reserved differs from their held reservations"));
 
+        var shipments = await ShipmentsAsync(cancellation);
+        var doubled = shipments.ErpNumbers.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var unknown = shipments.ErpNumbers.Where(n => !shipments.OrderShipments.Contains(n)).ToList();
+        var problems = shipments.NotOnOrder.Concat(shipments.OnOrderTwice).Concat(shipments.NotInErp).Concat(doubled).Concat(unknown).ToList();
+        checks.Add(new Check("every shipment reached fulfillment, its order and the ERP exactly once",
+            shipments.NotShipped == 0 && shipments.ThreePLShipped == shipments.Shipped.Count && problems.Count == 0,
+            $"{shipments.NotShipped} shipments not shipped; the 3PL shipped {shipments.ThreePLShipped} ({shipments.ThreePLPosted} posts to the platform, every document and event twice); "
+            + $"fulfillment has {shipments.Shipped.Count} shipped, {shipments.NotOnOrder.Count} of them not on their order and {shipments.OnOrderTwice.Count} on it twice; "
+            + $"the ERP holds {shipments.ErpNumbers.Count} sales shipments ({shipments.RefusedDuplicates} postings refused as duplicates): "
+            + $"{shipments.NotInErp.Count} order shipments missing, {doubled.Count} twice, {unknown.Count} for no order shipment"
+            + (problems.Count > 0 ? $": {string.Join(", ", problems.Take(20))}" : string.Empty)));
+
         var leftovers = new List<string>();
         foreach (var database in TableReads.Databases)
         {
@@ -439,6 +472,68 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         }
 
         return missing;
+    }
+
+    /// <summary>
+    /// Shipments as the 3PL, fulfillment, the orders and the ERP see them, read in that order (the order they flow in),
+    /// so a shipment on its way shows as not arrived yet, never as arrived twice.
+    /// </summary>
+    private async Task<ShipmentTally> ShipmentsAsync(CancellationToken cancellation)
+    {
+        var (threePLShipped, posted) = await topology.ThreePLShippedAsync(cancellation);
+        await using var fulfillment = NpgsqlDataSource.Create(await topology.ConnectionStringAsync("fulfillmentdb", cancellation));
+        var notShipped = await ScalarAsync(fulfillment, "SELECT count(*) FROM shipments WHERE cancelled_at IS NULL AND progress <> ALL($1)", ShippedProgress, cancellation);
+        var shipped = new HashSet<Guid>();
+        await using (var command = fulfillment.CreateCommand("SELECT shipment_id FROM shipments WHERE cancelled_at IS NULL AND progress = ANY($1)"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = ShippedProgress });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                shipped.Add(reader.GetGuid(0));
+            }
+        }
+
+        // OrderService records each fulfillment shipment on its order under a shipment id of its own, which the ERP
+        // adapter turns into the sales shipment's external document number.
+        var onOrder = new Dictionary<Guid, int>();
+        var orderShipments = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = orders.CreateCommand("SELECT shipment_id, fulfillment_shipment_id FROM order_shipments"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                orderShipments.Add(ErpDocumentNumber(reader.GetString(0)));
+                if (!reader.IsDBNull(1))
+                {
+                    onOrder[reader.GetGuid(1)] = onOrder.GetValueOrDefault(reader.GetGuid(1)) + 1;
+                }
+            }
+        }
+
+        var (erp, refused) = await topology.ErpShipmentsAsync(cancellation);
+        var inErp = erp.ToHashSet(StringComparer.Ordinal);
+        return new ShipmentTally(
+            threePLShipped, posted, notShipped, shipped,
+            [.. shipped.Where(id => !onOrder.ContainsKey(id)).Select(id => $"{id} not on its order")],
+            [.. onOrder.Where(o => o.Value > 1).Select(o => $"{o.Key} on its order {o.Value} times")],
+            orderShipments,
+            [.. orderShipments.Where(n => !inErp.Contains(n)).Select(n => $"{n} not in the ERP")],
+            erp, refused);
+    }
+
+    /// <summary>The ERP adapter's ExternalDocumentNumbers.For(string), which this project does not reference.</summary>
+    private static string ErpDocumentNumber(string id)
+    {
+        var upper = id.Trim().ToUpperInvariant();
+        if (upper.Length is > 0 and <= 35 && upper.All(c => c is > ' ' and < (char)127))
+        {
+            return upper;
+        }
+
+        return Guid.TryParse(upper, out var guid)
+            ? guid.ToString("N").ToUpperInvariant()
+            : "X" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..34];
     }
 
     private async Task<List<string>> ChannelMismatchesAsync(CancellationToken cancellation)
@@ -486,12 +581,20 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), CultureInfo.InvariantCulture);
     }
 
+    private static async Task<long> ScalarAsync(NpgsqlDataSource source, string sql, object parameter, CancellationToken cancellation)
+    {
+        await using var command = source.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), CultureInfo.InvariantCulture);
+    }
+
     private string Report(List<FaultRecord> faults, TimeSpan quiet, List<Check> checks)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"Load: {rate} Shopify orders/s through the gateway, {_sent.Count} orders, every webhook delivered twice (same webhook id; half concurrently), "
             + $"every tenth order's orders/updated before its orders/create; {_attempts} HTTP deliveries, {_refusals} refused or failed and retried with back-off (Shopify's contract). "
+            + $"The sandbox 3PL posted every shipping document and tracking event twice, delivered before in transit. "
             + $"Stock of {StockSku} changed every 3 s throughout. Quiescence took {quiet.TotalSeconds:0} s after the load stopped.");
         text.AppendLine();
         text.AppendLine("| fault | recovered | how | down for s |");
@@ -528,4 +631,8 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
     private sealed record FaultRecord(string Name, bool Recovered, string How, TimeSpan Downtime);
 
     private sealed record Check(string Name, bool Passed, string Detail);
+
+    private sealed record ShipmentTally(
+        int ThreePLShipped, int ThreePLPosted, long NotShipped, HashSet<Guid> Shipped, List<string> NotOnOrder, List<string> OnOrderTwice,
+        HashSet<string> OrderShipments, List<string> NotInErp, List<string> ErpNumbers, long RefusedDuplicates);
 }

@@ -155,6 +155,30 @@ public sealed class Topology : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    public async Task PutThreePLFaultsAsync(object faults, CancellationToken cancellation)
+    {
+        using var response = await Sandbox.PutAsJsonAsync("/sandbox/3pl/faults", faults, cancellation);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>How many of the sandbox 3PL's shipments have shipped (and were not cancelled), and how many documents it posted to us.</summary>
+    public async Task<(int Shipped, int Posted)> ThreePLShippedAsync(CancellationToken cancellation)
+    {
+        var inspect = await Sandbox.GetFromJsonAsync<JsonElement>("/sandbox/3pl/inspect", cancellation);
+        var shipped = inspect.GetProperty("shipments").EnumerateArray()
+            .Count(s => s.GetProperty("stage").GetInt32() >= 1 && !s.GetProperty("cancelled").GetBoolean());
+        return (shipped, inspect.GetProperty("sent").GetArrayLength());
+    }
+
+    /// <summary>The external document numbers of the sandbox ERP's sales shipments, and how many postings it refused as duplicates.</summary>
+    public async Task<(List<string> Shipments, long RefusedDuplicates)> ErpShipmentsAsync(CancellationToken cancellation)
+    {
+        var inspect = await Sandbox.GetFromJsonAsync<JsonElement>("/sandbox/erp/inspect", cancellation);
+        var numbers = inspect.GetProperty("salesShipments").EnumerateArray().Select(d => d.GetProperty("externalDocumentNumber").GetString()!).ToList();
+        var refused = inspect.GetProperty("counters").TryGetProperty("salesShipments.duplicates", out var count) ? count.GetInt64() : 0;
+        return (numbers, refused);
+    }
+
     /// <summary>Places one order in the sandbox shop (it sends its own webhook) and returns the shop's JSON of it, the template for generated webhooks.</summary>
     public async Task<JsonElement> TemplateOrderAsync(string sku, CancellationToken cancellation)
     {

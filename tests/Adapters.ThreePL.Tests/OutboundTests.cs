@@ -91,6 +91,24 @@ public sealed class OutboundTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_partner_queue_with_work_is_sent_without_waiting_a_poll_between_messages()
+    {
+        // With a 10 s poll, ten 940s sent one poll apart would take a minute and a half.
+        await using var host = await ThreePLHost.StartAsync(servers, adapter: new Dictionary<string, string?> { ["ThreePL:OutboundPollMilliseconds"] = "10000" },
+            withSandbox: true, sandbox: Quiet);
+        await host.PublishAsync(Shipments.Requested());
+        await Eventually.TrueAsync(() => host.Recorded.Acknowledgments.Count == 1, "the first 940 acknowledged", timeoutSeconds: 20);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await host.PublishAsync(Shipments.Requested());
+        }
+
+        await Eventually.TrueAsync(() => host.Recorded.Acknowledgments.Count == 11, "the next ten acknowledged within about one poll", timeoutSeconds: 18);
+        Assert.Equal(11, host.SandboxState.Shipments.Count);
+    }
+
+    [Fact]
     public async Task Outgoing_control_numbers_are_persisted_and_increase()
     {
         await using var host = await ThreePLHost.StartAsync(servers, withSandbox: true, sandbox: Quiet);

@@ -38,8 +38,12 @@ public sealed class OutboundSender(
         {
             try
             {
-                await SendDueAsync(stoppingToken);
-                await Task.Delay(poll, stoppingToken);
+                // A queue with work goes on at once: a poll between messages capped each partner at four a second,
+                // below the order rate of a busy day (benchmarks/results/faults-2026-11-30.md).
+                if (await SendDueAsync(stoppingToken) == 0)
+                {
+                    await Task.Delay(poll, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
