@@ -53,7 +53,7 @@ as_owner "$bin/pg_ctl" -D "$data_dir" -w -s stop -m fast
 # The server runs in a session of its own (pg_ctl start detaches it), outside this script's process tree. To stop
 # a resource, DCP first lists the whole process tree under it, and with a hundred-odd backends on a loaded machine
 # that listing took 13 of the ~15 s DCP allows a stop, so restarting postgres from the dashboard failed under load
-# (benchmarks/results/faults-2026-11-30.md). The tree is now this script and a sleep or two.
+# (benchmarks/results/faults-2026-11-30.md). The tree is now this script, its pipe reader below and a sleep.
 # pg_ctl sends the server's log to this script's output, where DCP collects it for the dashboard.
 as_owner "$bin/pg_ctl" -D "$data_dir" -w -t 300 -s \
   -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$socket_dir -c max_connections=300 -c shared_buffers=256MB" \

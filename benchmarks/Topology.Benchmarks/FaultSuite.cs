@@ -316,7 +316,10 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
         [.. MemorySampler.All().Where(p => p.Command.Split(' ')[0] is var path
             && path.StartsWith(repositoryRoot, StringComparison.Ordinal) && path.EndsWith($"/{executable}", StringComparison.Ordinal)).Select(p => p.Pid)];
 
-    /// <summary>Waits (up to 10 minutes) until every delivered order is accepted or beyond, no outbox holds a row and both channels show the truth.</summary>
+    /// <summary>
+    /// Waits (up to 10 minutes) until every delivered order is accepted or beyond, no outbox holds a row, both channels
+    /// show the truth and every shipment has shipped and reached its order and the ERP.
+    /// </summary>
     private async Task<TimeSpan> QuiesceAsync(CancellationToken cancellation)
     {
         var started = _clock.Elapsed;
