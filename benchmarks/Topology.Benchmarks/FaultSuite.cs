@@ -497,16 +497,17 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             }
         }
 
-        // OrderService records each fulfillment shipment on its order under a shipment id of its own, which the ERP
-        // adapter turns into the sales shipment's external document number.
+        // OrderService records each fulfillment shipment on its order under a shipment id of its own; the ERP adapter
+        // queues the order's sales shipment under that id (postings.source_reference) with the external document
+        // number the ERP deduplicates on.
         var onOrder = new Dictionary<Guid, int>();
-        var orderShipments = new HashSet<string>(StringComparer.Ordinal);
+        var orderShipmentIds = new List<string>();
         await using (var command = orders.CreateCommand("SELECT shipment_id, fulfillment_shipment_id FROM order_shipments"))
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
-                orderShipments.Add(ErpDocumentNumber(reader.GetString(0)));
+                orderShipmentIds.Add(reader.GetString(0));
                 if (!reader.IsDBNull(1))
                 {
                     onOrder[reader.GetGuid(1)] = onOrder.GetValueOrDefault(reader.GetGuid(1)) + 1;
@@ -514,29 +515,42 @@ public sealed class FaultSuite(Topology topology, ShopifyWebhooks webhooks, Npgs
             }
         }
 
+        var queued = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var erpdb = NpgsqlDataSource.Create(await topology.ConnectionStringAsync("erpdb", cancellation)))
+        await using (var command = erpdb.CreateCommand("SELECT source_reference, document_number FROM postings WHERE document_type = 'sales_shipment'"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                queued[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
         var (erp, refused) = await topology.ErpShipmentsAsync(cancellation);
         var inErp = erp.ToHashSet(StringComparer.Ordinal);
+        var notInErp = new List<string>();
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in orderShipmentIds)
+        {
+            if (!queued.TryGetValue(id, out var number))
+            {
+                notInErp.Add($"{id} not queued for the ERP");
+            }
+            else if (!inErp.Contains(number))
+            {
+                notInErp.Add($"{id} ({number}) not in the ERP");
+            }
+            else
+            {
+                expected.Add(number);
+            }
+        }
+
         return new ShipmentTally(
             threePLShipped, posted, notShipped, shipped,
             [.. shipped.Where(id => !onOrder.ContainsKey(id)).Select(id => $"{id} not on its order")],
             [.. onOrder.Where(o => o.Value > 1).Select(o => $"{o.Key} on its order {o.Value} times")],
-            orderShipments,
-            [.. orderShipments.Where(n => !inErp.Contains(n)).Select(n => $"{n} not in the ERP")],
-            erp, refused);
-    }
-
-    /// <summary>The ERP adapter's ExternalDocumentNumbers.For(string), which this project does not reference.</summary>
-    private static string ErpDocumentNumber(string id)
-    {
-        var upper = id.Trim().ToUpperInvariant();
-        if (upper.Length is > 0 and <= 35 && upper.All(c => c is > ' ' and < (char)127))
-        {
-            return upper;
-        }
-
-        return Guid.TryParse(upper, out var guid)
-            ? guid.ToString("N").ToUpperInvariant()
-            : "X" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..34];
+            expected, notInErp, erp, refused);
     }
 
     private async Task<List<string>> ChannelMismatchesAsync(CancellationToken cancellation)
